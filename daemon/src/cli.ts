@@ -1,0 +1,71 @@
+// `npx arbor <serve|eval|bench|mcp>`. Each command has --help; exit codes: 0 ok, 1 the Python
+// code failed (eval), 2 usage or config error.
+import { readFileSync } from "node:fs";
+import { ConfigError, loadConfig } from "./config/index.ts";
+import { serve } from "./commands/serve.ts";
+import { evalCommand } from "./commands/eval.ts";
+
+const USAGE = `arbor — a fresh CPython interpreter for every call
+
+Usage: arbor <command> [options]
+
+Commands:
+  serve            run the HTTP daemon (default 127.0.0.1:8787)
+  eval FILE|-      run a Python file (or stdin) in a fresh interpreter; print stdout and result
+  bench            run the benchmarks (same as npm run bench)
+
+Run 'arbor <command> --help' for the options of one command.`;
+
+const HELP: Record<string, string> = {
+  serve: `Usage: arbor serve [--config FILE] [--host HOST] [--port PORT] [--workers N]
+
+Runs the daemon. Environment: ARBOR_CONFIG, ARBOR_HOST, ARBOR_PORT, ARBOR_WORKERS, ARBOR_LOG_LEVEL.
+Without a config file an embedded default is used (open, loopback only). See docs/configuration.md.`,
+  eval: `Usage: arbor eval FILE|- [--timeout-ms N] [--json]
+
+Runs the file (or standard input with '-') in a fresh interpreter and prints its stdout,
+stderr (to stderr) and the repr of the last expression. Exit code 1 if the code raised.
+--json prints the whole eval response as JSON instead.`,
+  bench: `Usage: arbor bench [--quick]
+
+Runs bench/run.ts: side-by-side benchmarks, results in bench/results/.`,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "--help" || command === "-h" || command === "help") {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    const help = HELP[command];
+    if (!help) return unknown(command);
+    console.log(help);
+    return 0;
+  }
+  try {
+    switch (command) {
+      case "serve":
+        return await serve(loadConfig({ argv: rest }));
+      case "eval":
+        return await evalCommand(rest, (path) => (path === "-" ? readFileSync(0, "utf8") : readFileSync(path, "utf8")));
+      case "bench": {
+        const { runBench } = await import("../../bench/run.ts");
+        return await runBench(rest);
+      }
+      default:
+        return unknown(command);
+    }
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function unknown(command: string): number {
+  console.error(`arbor: unknown command '${command}'\n\n${USAGE}`);
+  return 2;
+}

@@ -1,0 +1,39 @@
+// `arbor eval FILE|-`: one call on a local executor, without a daemon.
+import { ExecutorProcess } from "../../../runtime/src/host/executor-process.ts";
+import { defaultConfig } from "../config/index.ts";
+
+export async function evalCommand(args: string[], read: (path: string) => string): Promise<number> {
+  const file = args.find((a) => !a.startsWith("--"));
+  if (!file) {
+    console.error("arbor eval: give a FILE, or - for standard input");
+    return 2;
+  }
+  const timeoutArg = args.indexOf("--timeout-ms");
+  const limits = defaultConfig().limits;
+  const timeout = timeoutArg >= 0 ? Number(args[timeoutArg + 1]) : limits.timeout_ms;
+  if (!Number.isInteger(timeout) || timeout <= 0) {
+    console.error("arbor eval: --timeout-ms takes a positive integer");
+    return 2;
+  }
+  const code = read(file);
+  const executor = await ExecutorProcess.spawn();
+  try {
+    const outcome = await executor.run({
+      code,
+      timeout_ms: timeout,
+      memory_mb: limits.memory_mb,
+      max_output_bytes: limits.max_output_bytes,
+    });
+    if (args.includes("--json")) {
+      console.log(JSON.stringify(outcome, null, 2));
+    } else {
+      process.stdout.write(outcome.stdout);
+      process.stderr.write(outcome.stderr);
+      if (outcome.result !== null) console.log(outcome.result);
+      if (outcome.error) process.stderr.write(outcome.error.traceback || `${outcome.error.type}: ${outcome.error.message}\n`);
+    }
+    return outcome.status === "ok" ? 0 : 1;
+  } finally {
+    executor.kill("killed_shutdown");
+  }
+}

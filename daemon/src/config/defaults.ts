@@ -1,0 +1,49 @@
+// The embedded default config: the single place where default values live. `loadConfig` layers
+// the config file, env vars and flags over it, so every key of a file is optional.
+import { availableParallelism } from "node:os";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** Shape of the defaults; the schema (schema.ts) is the authority on what is valid. */
+export function defaultConfig(cpuCount: number = availableParallelism()) {
+  return {
+    host: "127.0.0.1",
+    port: 8787,
+    workers: Math.max(1, cpuCount),
+    // Serving without tenants on a non-loopback host needs this explicit opt-in.
+    allow_open: false,
+    max_body_bytes: 10 * 1024 * 1024,
+    shutdown_timeout_ms: 10_000,
+    limits: {
+      timeout_ms: 5_000,
+      max_timeout_ms: 60_000,
+      memory_mb: 256,
+      max_memory_mb: 1_024,
+      max_output_bytes: 1_048_576,
+      max_code_bytes: 1_048_576,
+    },
+    // No capability is granted unless configured.
+    capabilities: {},
+    queue: {
+      max_length: 256,
+      // null: a tenant may use every worker.
+      per_tenant_concurrency: null as number | null,
+    },
+    states: {
+      max_bytes: 1024 * 1024 * 1024,
+      ttl_ms: 60 * 60 * 1000,
+    },
+    log: {
+      level: "info" as (typeof LOG_LEVELS)[number],
+      // Code, stdin, outputs and files are user data: kept out of logs unless asked for.
+      log_code: false,
+    },
+    tenants: [],
+  };
+}
+
+/** Tenant-only limits and their defaults when a tenant does not set them. */
+export const TENANT_LIMIT_DEFAULTS = {
+  // null: no per-minute cap.
+  calls_per_minute: null as number | null,
+} as const;

@@ -1,0 +1,85 @@
+// The config schema: strict (unknown keys are errors) and validated once, on the merged layers.
+import { z } from "zod";
+import { LOG_LEVELS } from "./defaults.ts";
+
+const POSITIVE = "expected a positive integer";
+const NON_NEGATIVE = "expected a non-negative integer";
+const positiveInt = () => z.int({ error: POSITIVE }).positive({ error: POSITIVE });
+const nonNegativeInt = () => z.int({ error: NON_NEGATIVE }).nonnegative({ error: NON_NEGATIVE });
+
+export const limitsSchema = z.strictObject({
+  /** Default timeout of a call that does not ask for one. */
+  timeout_ms: positiveInt(),
+  /** The most a call may ask for; above it: `limit_exceeded`. */
+  max_timeout_ms: positiveInt(),
+  memory_mb: positiveInt(),
+  max_memory_mb: positiveInt(),
+  /** Cap (and default) for a call's combined stdout+stderr. */
+  max_output_bytes: positiveInt(),
+  max_code_bytes: positiveInt(),
+});
+
+export const tenantLimitsSchema = limitsSchema.partial().extend({
+  /** Calls of this tenant running at once; null: no cap beyond the pool. */
+  concurrency: positiveInt().nullable().optional(),
+  /** Calls accepted per sliding 60 s; null: unlimited. */
+  calls_per_minute: positiveInt().nullable().optional(),
+});
+
+// SWAP POINT: the detailed capability policy schema is owned by daemon/src/bridge/policy.ts
+// (`CapabilitiesConfig`). Until it is wired in here, each capability is typed for the contract's
+// keys and passes any extra knob through (looseObject), and the shapes that schema accepts
+// (shell rules as "cmd" or { cmd, args }, max_host_calls) are accepted too. To swap: replace
+// `capabilitiesSchema` below with `CapabilitiesConfig` from ../bridge/policy.ts; nothing else
+// in this directory needs to change (absent tenant capabilities are parsed from {}).
+const shellRule = z.union([z.string().min(1), z.looseObject({ cmd: z.string().min(1) })]);
+export const capabilitiesSchema = z.strictObject({
+  files: z.looseObject({ root: z.string().min(1).optional(), write: z.boolean().optional() }).optional(),
+  shell: z.looseObject({ allow: z.array(shellRule).optional() }).optional(),
+  web_fetch: z.looseObject({ allow: z.array(z.string().min(1)).optional() }).optional(),
+  max_host_calls: nonNegativeInt().optional(),
+});
+
+/** Tenant names appear in metrics labels and logs: keep them short and plain. */
+export const TENANT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const HASHED_KEY = /^sha256:[0-9a-fA-F]{64}$/;
+
+export const tenantSchema = z.strictObject({
+  name: z.string().regex(TENANT_NAME, { error: "expected 1-64 letters, digits, '.', '_' or '-'" }),
+  api_key: z
+    .string()
+    .min(1, { error: "must not be empty" })
+    .refine((k) => !k.startsWith("sha256:") || HASHED_KEY.test(k), {
+      error: 'expected "sha256:" followed by 64 hex digits',
+    }),
+  limits: tenantLimitsSchema.optional(),
+  /** Replaces the top-level capabilities for this tenant; absent: no capabilities. */
+  capabilities: capabilitiesSchema.optional(),
+});
+
+export const configSchema = z.strictObject({
+  host: z.string().min(1, { error: "must not be empty" }),
+  port: z.int({ error: "expected a port number from 0 to 65535" }).min(0).max(65535, {
+    error: "expected a port number from 0 to 65535",
+  }),
+  workers: positiveInt(),
+  allow_open: z.boolean(),
+  max_body_bytes: positiveInt(),
+  shutdown_timeout_ms: nonNegativeInt(),
+  limits: limitsSchema,
+  capabilities: capabilitiesSchema,
+  queue: z.strictObject({
+    max_length: nonNegativeInt(),
+    per_tenant_concurrency: positiveInt().nullable(),
+  }),
+  states: z.strictObject({ max_bytes: positiveInt(), ttl_ms: positiveInt() }),
+  log: z.strictObject({ level: z.enum(LOG_LEVELS), log_code: z.boolean() }),
+  tenants: z.array(tenantSchema),
+});
+
+export type Limits = z.output<typeof limitsSchema>;
+export type TenantLimits = z.output<typeof tenantLimitsSchema>;
+export type Capabilities = z.output<typeof capabilitiesSchema>;
+export type TenantConfig = z.output<typeof tenantSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+export type LogLevel = (typeof LOG_LEVELS)[number];

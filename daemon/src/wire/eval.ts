@@ -1,0 +1,58 @@
+// The wire shape of an eval call (../shared/CONTRACT.md): the single source for validation,
+// the OpenAPI document and the SDKs. Unknown fields are rejected (strict objects).
+import { z } from "zod";
+
+export const capabilityName = z.enum(["shell", "files", "web_fetch"]);
+
+export const wireFile = z.strictObject({
+  path: z.string().min(1).max(4096).describe("Path relative to /workspace (the cwd of the code)."),
+  content_b64: z.string().max(64 * 1024 * 1024).describe("File content, base64."),
+});
+
+export const evalRequest = z.strictObject({
+  code: z.string().describe("Python source, run like a REPL cell."),
+  timeout_ms: z.int().positive().optional().describe("Wall-time limit; default and maximum from config."),
+  memory_mb: z.int().positive().optional().describe("Linear-memory cap for the interpreter, MiB."),
+  max_output_bytes: z.int().positive().optional().describe("Cap on stdout+stderr+result, bytes."),
+  stdin: z.string().optional(),
+  files: z.array(wireFile).max(1000).optional().describe("Written into /workspace before the code runs."),
+  return_files: z.boolean().optional().describe("Return the files the code created or changed in /workspace."),
+  capabilities: z.array(capabilityName).optional().describe("Host capabilities this call may use (narrows the tenant policy)."),
+  seed: z.int().min(0).max(2 ** 53 - 1).optional().describe("Seeds `random` deterministically."),
+});
+export type EvalRequest = z.infer<typeof evalRequest>;
+
+export const callStatus = z.enum(["ok", "error", "timeout", "memory_limit", "output_limit", "crashed"]);
+
+export const hostCallRecord = z.object({
+  name: z.string(),
+  args_summary: z.string(),
+  outcome: z.enum(["ok", "denied", "error"]),
+  duration_ms: z.number(),
+  detail: z.string().optional(),
+});
+
+export const evalResponse = z.object({
+  id: z.string().describe("Request id; also in the x-request-id header."),
+  status: callStatus,
+  stdout: z.string(),
+  stderr: z.string(),
+  result: z.string().nullable().describe("repr() of the last expression; null when none or None."),
+  error: z
+    .object({ type: z.string(), message: z.string(), traceback: z.string() })
+    .nullable(),
+  files: z.array(wireFile).optional(),
+  truncated: z.boolean().optional().describe("True when output was cut at max_output_bytes."),
+  host_calls: z.array(hostCallRecord),
+  timing: z.object({
+    queue_ms: z.number(),
+    restore_ms: z.number(),
+    exec_ms: z.number(),
+    total_ms: z.number(),
+  }),
+});
+export type EvalResponse = z.infer<typeof evalResponse>;
+
+export const errorEnvelope = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});

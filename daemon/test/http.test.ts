@@ -1,0 +1,134 @@
+// The daemon over real HTTP on a real port: eval, health, OpenAPI, typed errors, isolation
+// between calls, and a crashed executor that does not take the daemon down.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { request } from "undici";
+import { createArbor, type Arbor } from "../src/app.ts";
+import { loadConfig } from "../src/config/index.ts";
+
+describe("daemon over HTTP", () => {
+  let arbor: Arbor;
+  let base: string;
+  before(async () => {
+    const config = loadConfig({ argv: [], env: { ARBOR_WORKERS: "2" } });
+    arbor = await createArbor({ config });
+    await arbor.ready();
+    base = await arbor.app.listen({ host: "127.0.0.1", port: 0 });
+  });
+  after(() => arbor.close());
+
+  async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
+    const res = await request(`${base}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
+    return { status: res.statusCode, headers: res.headers, body: (await res.body.json()) as Record<string, any> };
+  }
+
+  test("GET /healthz is ok once interpreters are ready, and names the restore strategy", async () => {
+    const res = await request(`${base}/healthz`);
+    assert.equal(res.statusCode, 200);
+    const body = (await res.body.json()) as Record<string, any>;
+    assert.equal(body.status, "ok");
+    assert.equal(body.workers.ready, 2);
+    assert.match(body.restore.strategy, /^(dirty|cow|memcpy)$/);
+  });
+
+  test("POST /v1/eval runs code and answers the contract's fields", async () => {
+    const res = await post("/v1/eval", { code: "print('hi')\n6 * 7" });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.status, "ok");
+    assert.equal(res.body.stdout, "hi\n");
+    assert.equal(res.body.stderr, "");
+    assert.equal(res.body.result, "42");
+    assert.equal(res.body.error, null);
+    assert.deepEqual(res.body.host_calls, []);
+    for (const k of ["queue_ms", "restore_ms", "exec_ms", "total_ms"]) assert.equal(typeof res.body.timing[k], "number");
+    assert.equal(typeof res.body.id, "string");
+    assert.equal(res.headers["x-request-id"], res.body.id);
+  });
+
+  test("a Python error is HTTP 200 with status error", async () => {
+    const res = await post("/v1/eval", { code: "raise ValueError('bad')" });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.status, "error");
+    assert.equal(res.body.error.type, "ValueError");
+    assert.equal(res.body.error.message, "bad");
+  });
+
+  test("a second call never sees the first one's state", async () => {
+    await post("/v1/eval", { code: "import builtins\nbuiltins.planted = 1\nopen('x.txt','w').write('x')\nplanted_global = 2" });
+    for (let i = 0; i < 10; i++) {
+      const res = await post("/v1/eval", { code: "import builtins, os\n(hasattr(builtins, 'planted'), os.path.exists('x.txt'), 'planted_global' in globals())" });
+      assert.equal(res.body.result, "(False, False, False)");
+    }
+  });
+
+  test("unknown fields are rejected with invalid_request", async () => {
+    const res = await post("/v1/eval", { code: "1", bogus: true });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error.code, "invalid_request");
+  });
+
+  test("wrong types and a missing code are invalid_request", async () => {
+    assert.equal((await post("/v1/eval", { code: 5 })).body.error.code, "invalid_request");
+    assert.equal((await post("/v1/eval", {})).body.error.code, "invalid_request");
+    assert.equal((await post("/v1/eval", { code: "1", timeout_ms: -1 })).body.error.code, "invalid_request");
+  });
+
+  test("malformed JSON is invalid_request, never a stack", async () => {
+    const res = await post("/v1/eval", '{"code": ');
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error.code, "invalid_request");
+    assert.doesNotMatch(JSON.stringify(res.body), /at .*\.ts:\d+/);
+  });
+
+  test("asking past the maximum timeout is limit_exceeded", async () => {
+    const res = await post("/v1/eval", { code: "1", timeout_ms: 10_000_000 });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error.code, "limit_exceeded");
+    assert.equal(res.body.error.details.field, "timeout_ms");
+  });
+
+  test("unknown routes answer not_found in the envelope", async () => {
+    const res = await request(`${base}/v1/nope`);
+    assert.equal(res.statusCode, 404);
+    assert.equal(((await res.body.json()) as any).error.code, "not_found");
+  });
+
+  test("GET /openapi.json documents /v1/eval", async () => {
+    const res = await request(`${base}/openapi.json`);
+    assert.equal(res.statusCode, 200);
+    const doc = (await res.body.json()) as any;
+    assert.ok(doc.paths["/v1/eval"].post);
+  });
+
+  test("an executor that crashes answers 'crashed' for that call only; the daemon keeps serving", async () => {
+    // Kill the executor from outside while it runs a call: the process dies mid-call.
+    const pending = post("/v1/eval", { code: "import time\nwhile True: pass", timeout_ms: 30_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    const busy = [...(arbor.services.pool as any).all].find((e: any) => e.busy);
+    process.kill(busy.pid, "SIGKILL");
+    const res = await pending;
+    assert.equal(res.status, 200);
+    assert.equal(res.body.status, "crashed");
+    const next = await post("/v1/eval", { code: "1 + 1" });
+    assert.equal(next.body.result, "2");
+  });
+
+  test("a pure-Python infinite loop comes back as timeout, and the next call is fine", async () => {
+    const res = await post("/v1/eval", { code: "while True: pass", timeout_ms: 300 });
+    assert.equal(res.body.status, "timeout");
+    assert.equal(res.body.error.type, "TimeoutError");
+    const next = await post("/v1/eval", { code: "'alive'" });
+    assert.equal(next.body.result, "'alive'");
+  });
+
+  test("concurrent calls all complete with their own results", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => post("/v1/eval", { code: `x = ${i}\nx * 2` })),
+    );
+    results.forEach((r, i) => assert.equal(r.body.result, String(i * 2)));
+  });
+});

@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "arbor_restore",
+      "sources": ["src/arbor_restore.c"],
+      "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
+      "cflags": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"]
+    }
+  ]
+}

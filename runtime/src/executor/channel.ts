@@ -1,0 +1,49 @@
+// The executor's end of the pipe, fully synchronous: the executor's main loop never returns to
+// the event loop, so nothing asynchronous (timers, promises Python might schedule) ever runs in
+// it, and a host call can block Python until the daemon answers.
+import { readSync, writeSync } from "node:fs";
+import { encodeFrame, MAX_FRAME_BYTES } from "../protocol/frames.ts";
+import type { FromExecutor, ToExecutor } from "../protocol/messages.ts";
+
+export const CHANNEL_FD = 3;
+
+export class SyncChannel {
+  private readonly header = Buffer.alloc(4);
+
+  constructor(private readonly fd = CHANNEL_FD) {}
+
+  send(message: FromExecutor): void {
+    const frame = encodeFrame(message);
+    let off = 0;
+    while (off < frame.length) off += writeSync(this.fd, frame, off, frame.length - off);
+  }
+
+  /** Blocks until a whole message arrives; null when the daemon closed the pipe. */
+  receive(): ToExecutor | null {
+    if (!this.readExactly(this.header)) return null;
+    const len = this.header.readUInt32LE(0);
+    if (len > MAX_FRAME_BYTES) throw new Error(`frame of ${len} bytes exceeds the cap`);
+    const body = Buffer.allocUnsafe(len);
+    if (!this.readExactly(body)) return null;
+    return JSON.parse(body.toString("utf8")) as ToExecutor;
+  }
+
+  private readExactly(buf: Buffer): boolean {
+    let off = 0;
+    while (off < buf.length) {
+      let n: number;
+      try {
+        n = readSync(this.fd, buf, off, buf.length - off, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "EAGAIN") {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+          continue;
+        }
+        throw e;
+      }
+      if (n === 0) return false;
+      off += n;
+    }
+    return true;
+  }
+}

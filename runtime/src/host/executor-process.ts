@@ -1,0 +1,229 @@
+// The daemon's handle on one executor child process: spawn it, wait for its snapshot, send it
+// one job at a time, enforce the hard deadline by killing it, and report its death. It never
+// trusts what the child says (validate.ts) and never blocks on it.
+import { type ChildProcess, spawn } from "node:child_process";
+import { EventEmitter } from "node:events";
+import { fileURLToPath } from "node:url";
+import type { Duplex } from "node:stream";
+import { encodeFrame, FrameDecoder } from "../protocol/frames.ts";
+import type { CallStatus, ExecutorInfo, FromExecutor, Job, Outcome, ToExecutor } from "../protocol/messages.ts";
+import { parseFromExecutor } from "./validate.ts";
+
+const MAIN = fileURLToPath(new URL("../executor/main.ts", import.meta.url));
+const TSX = import.meta.resolve("tsx");
+/** How long past timeout_ms the executor gets to stop the code itself before it is killed. */
+export const HARD_KILL_GRACE_MS = 250;
+const STDERR_TAIL_BYTES = 16 * 1024;
+
+export interface SpawnOptions {
+  /** Force a restore strategy (tests, benchmarks); default: the best the kernel allows. */
+  strategy?: string;
+  bootTimeoutMs?: number;
+  /** Performs a host call for the job that is running; the reply goes back to Python. */
+  onHostCall?: (call: unknown) => Promise<unknown>;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onHostCall?: (call: unknown) => Promise<unknown>;
+}
+
+export type ExitReason = "exited" | "killed_timeout" | "killed_cancelled" | "killed_protocol" | "killed_shutdown";
+
+interface Pending {
+  id: number;
+  resolve: (o: Outcome) => void;
+  timer: NodeJS.Timeout;
+  onHostCall?: (call: unknown) => Promise<unknown>;
+  job: Job;
+  started: number;
+}
+
+export class ExecutorProcess extends EventEmitter {
+  info!: ExecutorInfo;
+  private readonly child: ChildProcess;
+  private readonly pipe: Duplex;
+  private readonly decoder = new FrameDecoder();
+  private pending: Pending | null = null;
+  private readonly pings = new Map<number, () => void>();
+  private nextId = 1;
+  private stderrTail = "";
+  private exitReason: ExitReason = "exited";
+  alive = true;
+
+  private constructor(options: SpawnOptions) {
+    super();
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "/usr/bin:/bin", NODE_ENV: "production" };
+    if (options.strategy) env.ARBOR_RESTORE = options.strategy;
+    this.child = spawn(process.execPath, ["--import", TSX, MAIN], {
+      stdio: ["ignore", "ignore", "pipe", "pipe"],
+      env,
+    });
+    this.pipe = this.child.stdio[3] as Duplex;
+    this.child.stderr?.on("data", (d: Buffer) => {
+      this.stderrTail = (this.stderrTail + d.toString("utf8")).slice(-STDERR_TAIL_BYTES);
+    });
+    this.pipe.on("data", (chunk: Buffer) => this.onData(chunk));
+    this.pipe.on("error", () => {});
+    this.child.on("exit", (code, signal) => this.onExit(code, signal));
+  }
+
+  static spawn(options: SpawnOptions = {}): Promise<ExecutorProcess> {
+    const proc = new ExecutorProcess(options);
+    const timeoutMs = options.bootTimeoutMs ?? 60_000;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        proc.kill("killed_shutdown");
+        reject(new Error(`executor did not become ready within ${timeoutMs} ms`));
+      }, timeoutMs);
+      proc.once("ready", () => {
+        clearTimeout(timer);
+        resolve(proc);
+      });
+      proc.once("exit", () => {
+        clearTimeout(timer);
+        reject(new Error(`executor exited during boot: ${proc.stderrTail.trim().slice(-2000) || "no output"}`));
+      });
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  get busy(): boolean {
+    return this.pending !== null;
+  }
+
+  get lastStderr(): string {
+    return this.stderrTail;
+  }
+
+  /** Runs one job. Resolves with an Outcome in every case, including a killed or crashed executor. */
+  run(job: Job, options: RunOptions = {}): Promise<Outcome> {
+    if (!this.alive) return Promise.resolve(lostOutcome("crashed", "executor is not running"));
+    if (this.pending) throw new Error("executor is busy");
+    const id = this.nextId++;
+    return new Promise<Outcome>((resolve) => {
+      const timer = setTimeout(() => {
+        this.kill("killed_timeout");
+      }, job.timeout_ms + HARD_KILL_GRACE_MS);
+      this.pending = { id, resolve, timer, job, started: performance.now(), onHostCall: options.onHostCall };
+      if (options.signal) {
+        if (options.signal.aborted) return this.kill("killed_cancelled");
+        options.signal.addEventListener("abort", () => {
+          if (this.pending?.id === id) this.kill("killed_cancelled");
+        }, { once: true });
+      }
+      this.send({ t: "run", id, job });
+    });
+  }
+
+  /** Round trip of one tiny message, in milliseconds. */
+  ping(): Promise<number> {
+    const id = this.nextId++;
+    const started = performance.now();
+    return new Promise((resolve) => {
+      this.pings.set(id, () => resolve(performance.now() - started));
+      this.send({ t: "ping", id });
+    });
+  }
+
+  kill(reason: ExitReason): void {
+    if (!this.alive) return;
+    this.exitReason = reason;
+    this.child.kill("SIGKILL");
+  }
+
+  private send(message: ToExecutor): void {
+    this.pipe.write(encodeFrame(message));
+  }
+
+  private onData(chunk: Buffer): void {
+    let messages: unknown[];
+    try {
+      messages = this.decoder.push(chunk);
+    } catch {
+      return this.kill("killed_protocol");
+    }
+    for (const raw of messages) {
+      let msg: FromExecutor;
+      try {
+        msg = parseFromExecutor(raw);
+      } catch {
+        return this.kill("killed_protocol");
+      }
+      this.handle(msg);
+    }
+  }
+
+  private handle(msg: FromExecutor): void {
+    switch (msg.t) {
+      case "ready":
+        this.info = msg.info;
+        this.emit("ready", msg.info);
+        return;
+      case "result": {
+        const p = this.pending;
+        if (!p || p.id !== msg.id) return this.kill("killed_protocol");
+        clearTimeout(p.timer);
+        this.pending = null;
+        p.resolve(msg.outcome);
+        this.emit("idle");
+        return;
+      }
+      case "pong":
+        this.pings.get(msg.id)?.();
+        this.pings.delete(msg.id);
+        return;
+      case "host_call": {
+        const p = this.pending;
+        if (!p) return this.kill("killed_protocol");
+        const handler = p.onHostCall;
+        const reply = handler
+          ? handler(msg.call).catch((e: unknown) => ({ ok: false, error: { type: "OSError", message: String((e as Error)?.message ?? e) } }))
+          : Promise.resolve({ ok: false, error: { type: "PermissionError", message: "host calls are not enabled for this call" } });
+        void reply.then((r) => {
+          if (this.alive && this.pending === p) this.send({ t: "host_reply", id: msg.id, reply: r });
+        });
+        return;
+      }
+      case "fatal":
+        this.stderrTail += `\n${msg.message}`;
+        return;
+    }
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.alive = false;
+    const p = this.pending;
+    this.pending = null;
+    if (p) {
+      clearTimeout(p.timer);
+      const elapsed = performance.now() - p.started;
+      if (this.exitReason === "killed_timeout") {
+        p.resolve(lostOutcome("timeout", `execution exceeded timeout_ms=${p.job.timeout_ms}; the interpreter was stopped`, elapsed));
+      } else if (this.exitReason === "killed_cancelled") {
+        p.resolve(lostOutcome("crashed", "the call was cancelled by the client", elapsed));
+      } else {
+        const detail = signal ? `signal ${signal}` : `exit code ${code}`;
+        p.resolve(lostOutcome("crashed", `the interpreter process died (${detail})`, elapsed));
+      }
+    }
+    this.emit("exit", { code, signal, reason: this.exitReason, hadJob: p !== null });
+  }
+}
+
+function lostOutcome(status: CallStatus, message: string, execMs = 0): Outcome {
+  const type = status === "timeout" ? "TimeoutError" : "InterpreterCrash";
+  return {
+    status,
+    stdout: "",
+    stderr: "",
+    result: null,
+    error: { type, message, traceback: "" },
+    truncated: false,
+    timing: { restore_ms: 0, exec_ms: execMs },
+    memory_bytes: 0,
+  };
+}

@@ -1,0 +1,41 @@
+// Everything an executor says is checked before the daemon believes it: a compromised executor
+// may send anything. Unknown shapes kill the executor (see executor-process.ts).
+import { z } from "zod";
+import type { FromExecutor } from "../protocol/messages.ts";
+
+const status = z.enum(["ok", "error", "timeout", "memory_limit", "output_limit", "crashed"]);
+const file = z.strictObject({ path: z.string().max(4096), content_b64: z.string() });
+const pyError = z.strictObject({ type: z.string().max(256), message: z.string(), traceback: z.string() });
+
+const outcome = z.strictObject({
+  status,
+  stdout: z.string(),
+  stderr: z.string(),
+  result: z.string().nullable(),
+  error: pyError.nullable(),
+  files: z.array(file).max(10_000).optional(),
+  truncated: z.boolean(),
+  timing: z.strictObject({ restore_ms: z.number().nonnegative(), exec_ms: z.number().nonnegative() }),
+  memory_bytes: z.number().int().nonnegative(),
+});
+
+const info = z.strictObject({
+  pid: z.number().int(),
+  strategy: z.string().max(32),
+  strategy_reason: z.string().max(2000),
+  boot_ms: z.number().nonnegative(),
+  baseline_bytes: z.number().int().positive(),
+  pyodide_version: z.string().max(64),
+});
+
+export const fromExecutorSchema = z.discriminatedUnion("t", [
+  z.strictObject({ t: z.literal("ready"), info }),
+  z.strictObject({ t: z.literal("result"), id: z.number().int(), outcome }),
+  z.strictObject({ t: z.literal("pong"), id: z.number().int() }),
+  z.strictObject({ t: z.literal("host_call"), id: z.number().int(), call: z.unknown() }),
+  z.strictObject({ t: z.literal("fatal"), message: z.string().max(65536) }),
+]);
+
+export function parseFromExecutor(raw: unknown): FromExecutor {
+  return fromExecutorSchema.parse(raw) as FromExecutor;
+}

@@ -1,0 +1,133 @@
+// Loads Pyodide once per executor, captures the raw wasm instance (memory, stack pointer),
+// installs the memory cap, closes the obvious doors, pre-imports the stdlib agents use, and
+// leaves the interpreter ready for its post-init snapshot.
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadPyodide, type PyodideAPI } from "pyodide";
+import { MemoryCap } from "./memory-cap.ts";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const PYTHON_DIR = join(here, "..", "..", "python");
+
+/** Modules imported before the snapshot, so calls that use them pay nothing to import them. */
+export const PRELOADED_MODULES = [
+  "json", "re", "datetime", "math", "statistics", "collections", "itertools", "functools",
+  "dataclasses", "typing", "decimal", "fractions", "hashlib", "base64", "csv", "io", "textwrap",
+  "random", "uuid", "sqlite3", "zoneinfo", "string", "operator", "copy", "heapq", "bisect",
+  "enum", "pathlib", "time", "struct", "array", "pprint", "difflib", "html", "urllib.parse",
+  "traceback", "ast", "linecache", "shlex", "fnmatch", "glob", "tempfile", "contextlib",
+  "abc", "numbers", "secrets", "unicodedata", "calendar", "locale", "weakref", "types",
+  "inspect", "tokenize", "gzip", "zlib", "zipfile", "tarfile", "shutil", "binascii", "hmac",
+  "graphlib", "email", "email.message", "xml.etree.ElementTree", "configparser", "argparse",
+  "logging", "warnings", "pickle", "queue", "sched", "cmath", "ipaddress", "codecs", "errno",
+  "stat", "signal", "platform", "sysconfig", "doctest", "unittest", "asyncio",
+];
+
+export const WORKSPACE = "/workspace";
+
+export interface BootedInterpreter {
+  pyodide: PyodideAPI;
+  memory: WebAssembly.Memory;
+  stackPointer: WebAssembly.Global;
+  memoryCap: MemoryCap;
+  /** The Python runner's `run(code, options_json) -> str`, held as a PyProxy made before the snapshot. */
+  runCell: (code: string, optionsJson: string) => string;
+  /** Interrupt buffer shared with the watchdog thread: writing 2 raises KeyboardInterrupt. */
+  interrupt: Int32Array;
+  bootMs: number;
+}
+
+type InstantiateFn = typeof WebAssembly.instantiate;
+
+/** Wraps WebAssembly.instantiate for the duration of the load to see Pyodide's instance and imports. */
+function captureInstance(memoryCap: MemoryCap): { instance: () => WebAssembly.Instance; undo: () => void } {
+  const original: InstantiateFn = WebAssembly.instantiate;
+  let captured: WebAssembly.Instance | undefined;
+  const patched = async function (this: unknown, source: unknown, imports?: WebAssembly.Imports) {
+    const env = imports?.env as Record<string, unknown> | undefined;
+    if (env && typeof env.emscripten_resize_heap === "function") {
+      env.emscripten_resize_heap = memoryCap.wrap(env.emscripten_resize_heap as (n: number) => number);
+    }
+    const result = await (original as (...a: unknown[]) => Promise<unknown>).call(WebAssembly, source, imports);
+    const inst = (result as { instance?: WebAssembly.Instance }).instance ?? (result as WebAssembly.Instance);
+    if (inst instanceof WebAssembly.Instance && inst.exports.__stack_pointer) captured = inst;
+    return result;
+  };
+  (WebAssembly as { instantiate: unknown }).instantiate = patched;
+  return {
+    instance: () => {
+      if (!captured) throw new Error("boot: did not see Pyodide's wasm instance");
+      return captured;
+    },
+    undo: () => {
+      (WebAssembly as { instantiate: unknown }).instantiate = original;
+    },
+  };
+}
+
+export async function bootInterpreter(): Promise<BootedInterpreter> {
+  const started = performance.now();
+  const memoryCap = new MemoryCap();
+  const capture = captureInstance(memoryCap);
+  let pyodide: PyodideAPI;
+  try {
+    pyodide = await loadPyodide({
+      // No host environment leaks into Python, and Python's own streams go nowhere:
+      // the runner captures stdout/stderr itself per call.
+      env: { HOME: "/home/pyodide", LANG: "C.UTF-8" },
+      stdout: () => {},
+      stderr: () => {},
+      jsglobals: Object.create(null),
+      checkAPIVersion: true,
+    });
+  } finally {
+    capture.undo();
+  }
+  const instance = capture.instance();
+  const memory = instance.exports.memory as WebAssembly.Memory;
+  const stackPointer = instance.exports.__stack_pointer as WebAssembly.Global;
+
+  harden(pyodide);
+  pyodide.FS.mkdirTree(WORKSPACE);
+  pyodide.runPython(
+    `import importlib, os, sys\n` +
+      `for _m in ${JSON.stringify(PRELOADED_MODULES)}:\n` +
+      `    importlib.import_module(_m)\n` +
+      `del _m\n` +
+      `os.chdir(${JSON.stringify(WORKSPACE)})\n`,
+  );
+  const runCell = loadRunner(pyodide);
+  const interrupt = new Int32Array(new SharedArrayBuffer(4));
+  pyodide.setInterruptBuffer(interrupt);
+  return { pyodide, memory, stackPointer, memoryCap, runCell, interrupt, bootMs: performance.now() - started };
+}
+
+/** The in-process layer: it narrows what Python can name; the OS layer is what closes it. */
+function harden(pyodide: PyodideAPI): void {
+  for (const name of ["js", "pyodide_js"]) {
+    try {
+      pyodide.unregisterJsModule(name);
+    } catch {
+      // not registered in this build
+    }
+  }
+  pyodide.runPython(
+    [
+      "import sys",
+      "for _name in ('js', 'pyodide_js'):",
+      "    sys.modules.pop(_name, None)",
+      "del _name",
+      // Host paths are not the sandbox's business.
+      "sys.executable = ''",
+    ].join("\n"),
+  );
+}
+
+function loadRunner(pyodide: PyodideAPI): (code: string, optionsJson: string) => string {
+  const source = readFileSync(join(PYTHON_DIR, "arbor_runner.py"), "utf8");
+  pyodide.FS.writeFile("/lib/python3.14/site-packages/arbor_runner.py", source);
+  const run = pyodide.runPython("import arbor_runner\narbor_runner.run") as unknown as
+    (code: string, optionsJson: string) => string;
+  return run;
+}

@@ -1,0 +1,276 @@
+// The Emscripten in-memory filesystem lives in JS objects, not in linear memory, so a memory
+// restore does not touch it. This module records the tree at the snapshot and puts it back
+// exactly after a call that changed it: new nodes removed, removed or replaced nodes recreated,
+// written files refilled from the baseline bytes, modes and times reset, extra fds closed, cwd
+// reset. Mutations are seen by wrapping MEMFS's shared op tables, which every path into the FS
+// (syscalls, FS.* API, mmap/msync) ends in; a call that touches no file costs one flag check.
+
+/* The parts of Emscripten's FS and MEMFS node shapes this module relies on. */
+export interface FsNode {
+  id: number;
+  name: string;
+  mode: number;
+  parent: FsNode;
+  mount: { mountpoint: string };
+  mounted: unknown;
+  contents: unknown;
+  usedBytes?: number;
+  link?: string;
+  atime: number;
+  mtime: number;
+  ctime: number;
+  node_ops: Record<string, unknown>;
+  stream_ops: Record<string, unknown>;
+}
+interface FsStream {
+  fd: number;
+  node: FsNode;
+  position: number;
+}
+export interface EmscriptenFs {
+  root: FsNode;
+  streams: Array<FsStream | null | undefined>;
+  currentPath: string;
+  ignorePermissions: boolean;
+  isDir(mode: number): boolean;
+  isFile(mode: number): boolean;
+  isLink(mode: number): boolean;
+  mkdir(path: string, mode?: number): FsNode;
+  rmdir(path: string): void;
+  unlink(path: string): void;
+  writeFile(path: string, data: Uint8Array): void;
+  symlink(target: string, path: string): void;
+  chmod(path: string, mode: number): void;
+  close(stream: FsStream): void;
+  closeStream(fd: number): void;
+  readdir(path: string): string[];
+  lookupPath(path: string, opts?: object): { node: FsNode };
+}
+
+interface BaseEntry {
+  node: FsNode;
+  mode: number;
+  atime: number;
+  mtime: number;
+  ctime: number;
+  /** Files: the bytes at the snapshot. */
+  bytes?: Uint8Array;
+  /** Symlinks: the target. */
+  link?: string;
+  /** MEMFS directories we own and walk (not device nodes or foreign mounts). */
+  children?: Map<string, BaseEntry>;
+}
+
+const MUTATING_DIR_OPS = ["mknod", "rename", "unlink", "rmdir", "symlink"] as const;
+
+export interface FsRestoreStats {
+  changed: boolean;
+  removed: number;
+  recreated: number;
+  refilled: number;
+  closedFds: number;
+}
+
+export class FsState {
+  private readonly base: BaseEntry;
+  private readonly baseFds: Set<number>;
+  private readonly baseCwd: string;
+  private readonly memfsDirOps: Record<string, unknown>;
+  /** Nodes whose bytes or attributes changed since the last restore. */
+  private readonly dirtyNodes = new Set<FsNode>();
+  /** Set when any directory entry was created, removed or renamed. */
+  private treeDirty = false;
+
+  constructor(private readonly fs: EmscriptenFs) {
+    this.memfsDirOps = fs.root.node_ops;
+    this.base = this.record(fs.root);
+    this.baseFds = new Set(fs.streams.flatMap((s, fd) => (s ? [fd] : [])));
+    this.baseCwd = fs.currentPath;
+    this.installHooks();
+  }
+
+  /** True when the last call changed anything in the FS (or left a file open). */
+  get dirty(): boolean {
+    return this.treeDirty || this.dirtyNodes.size > 0 || this.extraFds().length > 0 || this.fs.currentPath !== this.baseCwd;
+  }
+
+  restore(): FsRestoreStats {
+    const stats: FsRestoreStats = { changed: false, removed: 0, recreated: 0, refilled: 0, closedFds: 0 };
+    for (const fd of this.extraFds()) {
+      const stream = this.fs.streams[fd];
+      try {
+        if (stream) this.fs.close(stream);
+      } catch {
+        this.fs.closeStream(fd);
+      }
+      stats.closedFds++;
+    }
+    if (this.treeDirty || this.dirtyNodes.size > 0) {
+      const saved = this.fs.ignorePermissions;
+      this.fs.ignorePermissions = true; // the user may have chmod'ed things to 0
+      try {
+        this.restoreDir("/", this.fs.root, this.base, this.treeDirty, stats);
+      } finally {
+        this.fs.ignorePermissions = saved;
+      }
+    }
+    this.fs.currentPath = this.baseCwd;
+    stats.changed = stats.closedFds > 0 || this.treeDirty || this.dirtyNodes.size > 0;
+    this.dirtyNodes.clear();
+    this.treeDirty = false;
+    return stats;
+  }
+
+  private extraFds(): number[] {
+    const out: number[] = [];
+    this.fs.streams.forEach((s, fd) => {
+      if (s && !this.baseFds.has(fd)) out.push(fd);
+    });
+    return out;
+  }
+
+  private isOwnedDir(node: FsNode): boolean {
+    return node.node_ops === this.memfsDirOps && !node.mounted && typeof node.contents === "object" && node.contents !== null;
+  }
+
+  private record(node: FsNode): BaseEntry {
+    const entry: BaseEntry = { node, mode: node.mode, atime: node.atime, mtime: node.mtime, ctime: node.ctime };
+    if (this.fs.isFile(node.mode) && node.contents instanceof Uint8Array) {
+      entry.bytes = node.contents.slice(0, node.usedBytes ?? node.contents.length);
+    } else if (this.fs.isLink(node.mode)) {
+      entry.link = node.link ?? "";
+    } else if (this.fs.isDir(node.mode) && this.isOwnedDir(node)) {
+      entry.children = new Map();
+      for (const [name, child] of Object.entries(node.contents as Record<string, FsNode>)) {
+        entry.children.set(name, this.record(child));
+      }
+    }
+    return entry;
+  }
+
+  private installHooks(): void {
+    const markNode = (node: FsNode | undefined) => {
+      if (node) this.dirtyNodes.add(node);
+    };
+    // Directory entry changes: a tree walk at the next restore.
+    const dirOps = this.memfsDirOps;
+    for (const op of MUTATING_DIR_OPS) {
+      const original = dirOps[op];
+      if (typeof original !== "function") continue;
+      dirOps[op] = (...args: unknown[]) => {
+        this.treeDirty = true;
+        return (original as (...a: unknown[]) => unknown)(...args);
+      };
+    }
+    // Attribute changes (chmod, utime, truncate) on any kind of node.
+    const seen = new Set<Record<string, unknown>>();
+    const wrapSetattr = (ops: Record<string, unknown>) => {
+      if (seen.has(ops) || typeof ops.setattr !== "function") return;
+      seen.add(ops);
+      const original = ops.setattr as (node: FsNode, attr: unknown) => unknown;
+      ops.setattr = (node: FsNode, attr: unknown) => {
+        markNode(node);
+        return original(node, attr);
+      };
+    };
+    // Content changes: write, and mmap/msync (a shared mapping written back).
+    const wrapStream = (ops: Record<string, unknown>) => {
+      for (const op of ["write", "mmap", "msync", "allocate"]) {
+        const original = ops[op];
+        if (typeof original !== "function" || (original as { arborWrapped?: boolean }).arborWrapped) continue;
+        const wrapped = (stream: FsStream, ...rest: unknown[]) => {
+          markNode(stream?.node);
+          return (original as (...a: unknown[]) => unknown)(stream, ...rest);
+        };
+        (wrapped as { arborWrapped?: boolean }).arborWrapped = true;
+        ops[op] = wrapped;
+      }
+    };
+    const visit = (entry: BaseEntry) => {
+      wrapSetattr(entry.node.node_ops);
+      if (this.fs.isFile(entry.node.mode)) wrapStream(entry.node.stream_ops);
+      entry.children?.forEach(visit);
+    };
+    visit(this.base);
+    // Files created later share the same MEMFS file op tables; make sure they are wrapped even
+    // if the baseline had no regular file in a MEMFS directory.
+    wrapSetattr(dirOps);
+  }
+
+  private restoreDir(path: string, live: FsNode, base: BaseEntry, walkTree: boolean, stats: FsRestoreStats): void {
+    const liveChildren = live.contents as Record<string, FsNode>;
+    const baseChildren = base.children ?? new Map<string, BaseEntry>();
+    if (walkTree) {
+      for (const name of Object.keys(liveChildren)) {
+        if (!baseChildren.has(name)) {
+          this.removeTree(join(path, name), stats);
+        }
+      }
+    }
+    for (const [name, entry] of baseChildren) {
+      const childPath = join(path, name);
+      const current = liveChildren[name];
+      if (current !== entry.node) {
+        if (!walkTree) continue; // identity only changes through directory ops
+        if (current) this.removeTree(childPath, stats);
+        this.recreate(childPath, entry, stats);
+        continue;
+      }
+      if (this.dirtyNodes.has(current)) this.resetNode(current, entry, stats);
+      if (entry.children) this.restoreDir(childPath, current, entry, walkTree, stats);
+    }
+    if (this.dirtyNodes.has(live) || walkTree) this.resetAttrs(live, base);
+  }
+
+  private resetNode(node: FsNode, entry: BaseEntry, stats: FsRestoreStats): void {
+    if (entry.bytes) {
+      node.contents = entry.bytes.slice();
+      node.usedBytes = entry.bytes.length;
+      stats.refilled++;
+    }
+    this.resetAttrs(node, entry);
+  }
+
+  private resetAttrs(node: FsNode, entry: BaseEntry): void {
+    node.mode = entry.mode;
+    node.atime = entry.atime;
+    node.mtime = entry.mtime;
+    node.ctime = entry.ctime;
+  }
+
+  private removeTree(path: string, stats: FsRestoreStats): void {
+    const { node } = this.fs.lookupPath(path, { follow: false });
+    if (this.fs.isDir(node.mode) && this.isOwnedDir(node)) {
+      for (const name of Object.keys(node.contents as Record<string, FsNode>)) {
+        this.removeTree(join(path, name), stats);
+      }
+      this.fs.rmdir(path);
+    } else {
+      this.fs.unlink(path);
+    }
+    stats.removed++;
+  }
+
+  private recreate(path: string, entry: BaseEntry, stats: FsRestoreStats): void {
+    if (entry.children) {
+      this.fs.mkdir(path, entry.mode & 0o7777);
+      const node = this.fs.lookupPath(path).node;
+      for (const [name, child] of entry.children) this.recreate(join(path, name), child, stats);
+      entry.node = node;
+    } else if (entry.bytes) {
+      this.fs.writeFile(path, entry.bytes.slice());
+      entry.node = this.fs.lookupPath(path).node;
+    } else if (entry.link !== undefined) {
+      this.fs.symlink(entry.link, path);
+      entry.node = this.fs.lookupPath(path, { follow: false }).node;
+    } else {
+      return; // a device node or foreign mount cannot be recreated from here; it was never removable
+    }
+    this.resetAttrs(entry.node, entry);
+    stats.recreated++;
+  }
+}
+
+function join(dir: string, name: string): string {
+  return dir === "/" ? `/${name}` : `${dir}/${name}`;
+}

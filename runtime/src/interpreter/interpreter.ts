@@ -1,0 +1,68 @@
+// One Pyodide interpreter that is fresh for every call: booted once, snapshotted after init, and
+// put back to that snapshot (linear memory + the JS-side state around it) after each call.
+import type { PyodideAPI } from "pyodide";
+import type { ResetStats, RestoreStrategy, StrategyName } from "../restore/strategy.ts";
+import { selectStrategy } from "../restore/select.ts";
+import { bootInterpreter, type BootedInterpreter } from "./boot.ts";
+import { FsState, type EmscriptenFs } from "./fs-state.ts";
+import { JsState } from "./js-state.ts";
+
+export interface ResetReport {
+  ms: number;
+  memory: ResetStats;
+  fsChanged: boolean;
+  hiwireSlotsReset: number;
+}
+
+export class Interpreter {
+  readonly strategy: RestoreStrategy;
+  readonly baselineBytes: number;
+  private readonly jsState: JsState;
+  private readonly fsState: FsState;
+  private resets = 0;
+
+  private constructor(
+    readonly booted: BootedInterpreter,
+    strategy: (memory: WebAssembly.Memory, baseline: Uint8Array) => RestoreStrategy,
+    readonly strategyReason: string,
+  ) {
+    const { pyodide, memory, stackPointer } = booted;
+    const api = (pyodide as unknown as { _api: Parameters<typeof JsState.disarmFatalLatch>[0] })._api;
+    JsState.disarmFatalLatch(api);
+    // Everything below is the snapshot: taken last, after every init step has run.
+    this.fsState = new FsState(pyodide.FS as unknown as EmscriptenFs);
+    this.jsState = new JsState((pyodide as unknown as { _module: ConstructorParameters<typeof JsState>[0] })._module, stackPointer);
+    const baseline = new Uint8Array(memory.buffer).slice();
+    this.baselineBytes = baseline.length;
+    this.strategy = strategy(memory, baseline);
+  }
+
+  static async create(options: { strategy?: StrategyName } = {}): Promise<Interpreter> {
+    const selection = await selectStrategy(options.strategy);
+    const booted = await bootInterpreter();
+    return new Interpreter(booted, (m, b) => selection.factory.create(m, b), selection.reason);
+  }
+
+  get pyodide(): PyodideAPI {
+    return this.booted.pyodide;
+  }
+
+  get memoryBytes(): number {
+    return this.booted.memory.buffer.byteLength;
+  }
+
+  get resetCount(): number {
+    return this.resets;
+  }
+
+  /** Everything the last call did is undone: memory, stack pointer, JS refs, files, fds, cwd. */
+  reset(): ResetReport {
+    const started = performance.now();
+    const fsChanged = this.fsState.dirty;
+    if (fsChanged) this.fsState.restore();
+    const memory = this.strategy.reset();
+    const js = this.jsState.restore();
+    this.resets++;
+    return { ms: performance.now() - started, memory, fsChanged, hiwireSlotsReset: js.hiwireSlotsReset };
+  }
+}

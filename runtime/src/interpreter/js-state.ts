@@ -1,0 +1,109 @@
+// Interpreter state that lives outside linear memory but must return to the snapshot with it:
+// the shadow-stack pointer global, Pyodide's JS-reference (hiwire) table and the Maps it holds
+// (the dedup map), the wasm function table length, and Pyodide's fatal-error latch.
+
+interface PyodideModule {
+  __hiwire_get(index: number): unknown;
+  __hiwire_set(index: number, value: unknown): number;
+  wasmTable?: WebAssembly.Table;
+}
+
+interface PyodideApi {
+  fatal_error: (e: unknown) => never;
+  maybe_fatal_error: (e: unknown) => void;
+}
+
+/** Thrown in place of Pyodide's fatal error: the call is lost, the interpreter is not. */
+export class InterpreterTrap extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`interpreter trap: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+export interface JsRestoreStats {
+  hiwireSlotsReset: number;
+  tableSlotsCleared: number;
+}
+
+export class JsState {
+  private readonly stackPointerValue: number;
+  private readonly hiwire: unknown[];
+  private readonly mapEntries = new Map<Map<unknown, unknown>, Array<[unknown, unknown]>>();
+  private readonly tableLength: number;
+
+  constructor(
+    private readonly module: PyodideModule,
+    private readonly stackPointer: WebAssembly.Global,
+  ) {
+    this.stackPointerValue = stackPointer.value as number;
+    this.hiwire = [];
+    for (let i = 0; ; i++) {
+      let value: unknown;
+      try {
+        value = module.__hiwire_get(i);
+      } catch {
+        break; // past the end of the table
+      }
+      this.hiwire.push(value);
+      if (value instanceof Map) this.mapEntries.set(value, [...value.entries()]);
+    }
+    this.tableLength = module.wasmTable?.length ?? 0;
+  }
+
+  get hiwireSlots(): number {
+    return this.hiwire.length;
+  }
+
+  restore(): JsRestoreStats {
+    const stats: JsRestoreStats = { hiwireSlotsReset: 0, tableSlotsCleared: 0 };
+    this.stackPointer.value = this.stackPointerValue;
+    const m = this.module;
+    for (let i = 0; i < this.hiwire.length; i++) {
+      if (m.__hiwire_get(i) !== this.hiwire[i]) {
+        m.__hiwire_set(i, this.hiwire[i]);
+        stats.hiwireSlotsReset++;
+      }
+    }
+    // Slots past the snapshot's: drop the references so nothing of the call stays reachable.
+    for (let i = this.hiwire.length; ; i++) {
+      let value: unknown;
+      try {
+        value = m.__hiwire_get(i);
+      } catch {
+        break;
+      }
+      if (value !== null && value !== undefined) {
+        m.__hiwire_set(i, null);
+        stats.hiwireSlotsReset++;
+      }
+    }
+    for (const [map, entries] of this.mapEntries) {
+      if (map.size !== entries.length) {
+        map.clear();
+        for (const [k, v] of entries) map.set(k, v);
+      }
+    }
+    // Function-table entries added by the call (e.g. ctypes callbacks) must not survive.
+    const table = m.wasmTable;
+    if (table && table.length > this.tableLength) {
+      for (let i = this.tableLength; i < table.length; i++) {
+        if (table.get(i) !== null) {
+          table.set(i, null);
+          stats.tableSlotsCleared++;
+        }
+      }
+    }
+    return stats;
+  }
+
+  /** Turns Pyodide's one-way fatal-error latch into an exception the executor recovers from by restoring. */
+  static disarmFatalLatch(api: PyodideApi): void {
+    api.fatal_error = (e: unknown): never => {
+      throw e instanceof InterpreterTrap ? e : new InterpreterTrap(e);
+    };
+    api.maybe_fatal_error = (e: unknown) => {
+      if (e === "unwind") return;
+      api.fatal_error(e);
+    };
+  }
+}

@@ -1,0 +1,61 @@
+// Messages between the daemon and an executor process. The daemon treats every message from an
+// executor as hostile (runtime/src/host/ validates them with zod); these are the shapes.
+
+export type CallStatus = "ok" | "error" | "timeout" | "memory_limit" | "output_limit" | "crashed";
+
+export interface InputFile {
+  path: string;
+  content_b64: string;
+}
+
+/** One call, as the executor runs it. Limits are already resolved by the daemon. */
+export interface Job {
+  code: string;
+  timeout_ms: number;
+  memory_mb: number;
+  max_output_bytes: number;
+  stdin?: string;
+  files?: InputFile[];
+  return_files?: boolean;
+  seed?: number;
+}
+
+export interface PythonError {
+  type: string;
+  message: string;
+  traceback: string;
+}
+
+export interface Outcome {
+  status: CallStatus;
+  stdout: string;
+  stderr: string;
+  result: string | null;
+  error: PythonError | null;
+  files?: InputFile[];
+  truncated: boolean;
+  timing: { restore_ms: number; exec_ms: number };
+  /** Bytes of linear memory at the end of the call (before its restore). */
+  memory_bytes: number;
+}
+
+export interface ExecutorInfo {
+  pid: number;
+  strategy: string;
+  strategy_reason: string;
+  boot_ms: number;
+  baseline_bytes: number;
+  pyodide_version: string;
+}
+
+export type ToExecutor =
+  | { t: "run"; id: number; job: Job }
+  | { t: "ping"; id: number }
+  | { t: "host_reply"; id: number; reply: unknown };
+
+export type FromExecutor =
+  | { t: "ready"; info: ExecutorInfo }
+  | { t: "result"; id: number; outcome: Outcome }
+  | { t: "pong"; id: number }
+  | { t: "host_call"; id: number; call: unknown }
+  | { t: "fatal"; message: string };

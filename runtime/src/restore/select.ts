@@ -1,0 +1,43 @@
+// Picks the best restore strategy this process can use, in order of preference, and says why.
+import { memcpyFactory } from "./memcpy.ts";
+import type { StrategyFactory, StrategyName } from "./strategy.ts";
+
+/** Preference order: restore only dirtied pages, then kernel copy-on-write, then a full copy. */
+export async function availableFactories(): Promise<StrategyFactory[]> {
+  const out: StrategyFactory[] = [];
+  for (const mod of ["./dirty.ts", "./cow.ts"]) {
+    try {
+      const loaded = (await import(mod)) as Record<string, unknown>;
+      const factory = Object.values(loaded).find(
+        (v): v is StrategyFactory => typeof v === "object" && v !== null && "probe" in v && "create" in v,
+      );
+      if (factory) out.push(factory);
+    } catch {
+      // strategy not present in this build
+    }
+  }
+  out.push(memcpyFactory);
+  return out;
+}
+
+export interface Selection {
+  factory: StrategyFactory;
+  /** One line for the log and /healthz: which strategy and why the better ones were passed over. */
+  reason: string;
+}
+
+export async function selectStrategy(wanted?: StrategyName): Promise<Selection> {
+  const factories = await availableFactories();
+  const skipped: string[] = [];
+  for (const factory of factories) {
+    if (wanted && factory.name !== wanted) continue;
+    const probe = factory.probe();
+    if (probe.ok) {
+      const why = skipped.length ? `; passed over: ${skipped.join("; ")}` : "";
+      return { factory, reason: `${factory.name} (${probe.detail})${why}` };
+    }
+    skipped.push(`${factory.name}: ${probe.reason}`);
+  }
+  if (wanted) throw new Error(`restore strategy '${wanted}' is not available: ${skipped.join("; ") || "unknown name"}`);
+  return { factory: memcpyFactory, reason: "memcpy" };
+}

@@ -1,0 +1,41 @@
+// One interface for every way of putting a wasm linear memory back to its post-init baseline.
+// The executor picks the best strategy the kernel allows at start (dirty → cow → memcpy) and logs
+// which one and why. Strategies only know about a WebAssembly.Memory and baseline bytes: nothing
+// of Pyodide (the out-of-memory state is restored by runtime/src/interpreter/).
+
+export const WASM_PAGE = 65536;
+/** Host page size used for dirty tracking (x86-64 Linux). */
+export const HOST_PAGE = 4096;
+
+export type StrategyName = "dirty" | "cow" | "memcpy";
+
+export interface ResetStats {
+  /** Host pages (4 KiB) copied or remapped back to the baseline. */
+  pagesRestored: number;
+  /** Bytes past the baseline length (memory grown by the last call) that were zeroed or released. */
+  grownBytesCleared: number;
+}
+
+export interface RestoreStrategy {
+  readonly name: StrategyName;
+  /**
+   * Make memory[0, baseline.length) byte-identical to the baseline, and memory past it all zero
+   * (a wasm memory cannot shrink). Re-arms tracking for the next call.
+   */
+  reset(): ResetStats;
+  /**
+   * Host-page indices written since the last reset, without re-arming; null when the strategy
+   * cannot tell (memcpy). Used to store checkpoints as page diffs.
+   */
+  writtenPages(): Uint32Array | null;
+  dispose(): void;
+}
+
+export type Probe = { ok: true; detail: string } | { ok: false; reason: string };
+
+export interface StrategyFactory {
+  readonly name: StrategyName;
+  /** Can this process use the strategy (kernel features, native addon built)? Never throws. */
+  probe(): Probe;
+  create(memory: WebAssembly.Memory, baseline: Uint8Array): RestoreStrategy;
+}

@@ -1,0 +1,163 @@
+// REPL semantics of one call, through a real executor process running real Pyodide.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { ExecutorProcess } from "../src/host/executor-process.ts";
+import { b64, job, unb64 } from "./helpers.ts";
+
+describe("one call behaves like a REPL cell", () => {
+  let ex: ExecutorProcess;
+  before(async () => {
+    ex = await ExecutorProcess.spawn();
+  });
+  after(() => ex.kill("killed_shutdown"));
+
+  test("stdout, and the repr of the last expression as result", async () => {
+    const o = await ex.run(job("print('hello')\nx = 20\nx * 2 + 2"));
+    assert.equal(o.status, "ok");
+    assert.equal(o.stdout, "hello\n");
+    assert.equal(o.result, "42");
+    assert.equal(o.error, null);
+  });
+
+  test("result is repr(), not str()", async () => {
+    const o = await ex.run(job("'a' + 'b'"));
+    assert.equal(o.result, "'ab'");
+  });
+
+  test("no result when the last statement is not an expression, or the value is None", async () => {
+    assert.equal((await ex.run(job("x = 5"))).result, null);
+    assert.equal((await ex.run(job("None"))).result, null);
+    assert.equal((await ex.run(job("print('x')"))).result, null);
+  });
+
+  test("stdout and stderr are captured separately", async () => {
+    const o = await ex.run(job("import sys\nprint('out')\nprint('err', file=sys.stderr)\nsys.stdout.write('more')"));
+    assert.equal(o.stdout, "out\nmore");
+    assert.equal(o.stderr, "err\n");
+  });
+
+  test("an exception gives type, message and a traceback of the user's frames only", async () => {
+    const o = await ex.run(job("def f(x):\n    return 1 / x\nprint('before')\nf(0)"));
+    assert.equal(o.status, "error");
+    assert.equal(o.stdout, "before\n");
+    assert.equal(o.error?.type, "ZeroDivisionError");
+    assert.equal(o.error?.message, "division by zero");
+    assert.match(o.error!.traceback, /File "<cell>", line 4, in <module>/);
+    assert.match(o.error!.traceback, /File "<cell>", line 2, in f/);
+    assert.match(o.error!.traceback, /return 1 \/ x/);
+    assert.doesNotMatch(o.error!.traceback, /arbor_runner|_pyodide|pyodide\.asm/);
+  });
+
+  test("a syntax error is reported as SyntaxError with its line", async () => {
+    const o = await ex.run(job("x = 1\ndef (:\n"));
+    assert.equal(o.status, "error");
+    assert.equal(o.error?.type, "SyntaxError");
+    assert.match(o.error!.traceback, /line 2/);
+  });
+
+  test("exit() ends the cell, not the interpreter; a non-zero code is an error", async () => {
+    const ok = await ex.run(job("print('a')\nimport sys\nsys.exit(0)\nprint('b')"));
+    assert.equal(ok.status, "ok");
+    assert.equal(ok.stdout, "a\n");
+    const bad = await ex.run(job("raise SystemExit(3)"));
+    assert.equal(bad.status, "error");
+    assert.equal(bad.error?.type, "SystemExit");
+    assert.equal((await ex.run(job("1 + 1"))).result, "2");
+  });
+
+  test("unicode in code, output and result round-trips", async () => {
+    const o = await ex.run(job("s = 'héllo wörld — 你好 🌳'\nprint(s)\ns"));
+    assert.equal(o.stdout, "héllo wörld — 你好 🌳\n");
+    assert.equal(o.result, "'héllo wörld — 你好 🌳'");
+  });
+
+  test("large output is returned whole when under the limit", async () => {
+    const o = await ex.run(job("for i in range(20000):\n    print(i)"));
+    assert.equal(o.status, "ok");
+    const lines = o.stdout.trimEnd().split("\n");
+    assert.equal(lines.length, 20000);
+    assert.equal(lines[19999], "19999");
+  });
+
+  test("output past max_output_bytes is cut and marked", async () => {
+    const o = await ex.run(job("while True:\n    print('x' * 100)", { max_output_bytes: 1000 }));
+    assert.equal(o.status, "output_limit");
+    assert.equal(o.truncated, true);
+    assert.ok(Buffer.byteLength(o.stdout) <= 1000);
+    assert.ok(o.stdout.startsWith("x".repeat(100)));
+  });
+
+  test("stdin is readable", async () => {
+    const o = await ex.run(job("import sys\nline = input()\nrest = sys.stdin.read()\n(line, rest)", { stdin: "first\nsecond\nthird\n" }));
+    assert.equal(o.result, "('first', 'second\\nthird\\n')");
+  });
+
+  test("input files land in /workspace (the cwd); return_files sends back created and changed files", async () => {
+    const o = await ex.run(
+      job(
+        "import os\nprint(os.getcwd())\ndata = open('in/data.csv').read()\nopen('out.txt', 'w').write(data.upper())\nopen('keep.txt', 'a').write('+')\nsorted(os.listdir('.'))",
+        {
+          files: [
+            { path: "in/data.csv", content_b64: b64("a,b\n1,2\n") },
+            { path: "keep.txt", content_b64: b64("k") },
+            { path: "same.txt", content_b64: b64("unchanged") },
+          ],
+          return_files: true,
+        },
+      ),
+    );
+    assert.equal(o.status, "ok", JSON.stringify(o.error));
+    assert.equal(o.stdout, "/workspace\n");
+    assert.equal(o.result, "['in', 'keep.txt', 'out.txt', 'same.txt']");
+    const files = new Map((o.files ?? []).map((f) => [f.path, unb64(f.content_b64)]));
+    assert.equal(files.get("out.txt"), "A,B\n1,2\n");
+    assert.equal(files.get("keep.txt"), "k+");
+    assert.equal(files.has("same.txt"), false, "unchanged inputs are not sent back");
+    assert.equal(files.has("in/data.csv"), false);
+  });
+
+  test("a file path outside /workspace is refused", async () => {
+    const o = await ex.run(job("1", { files: [{ path: "../etc/passwd", content_b64: b64("x") }] }));
+    assert.equal(o.status, "error");
+    assert.equal(o.error?.type, "ValueError");
+    assert.match(o.error!.message, /outside \/workspace/);
+  });
+
+  test("binary files round-trip byte for byte", async () => {
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const o = await ex.run(job("data = open('b.bin','rb').read()\nopen('c.bin','wb').write(bytes(reversed(data)))\nlen(data)", {
+      files: [{ path: "b.bin", content_b64: bytes.toString("base64") }],
+      return_files: true,
+    }));
+    assert.equal(o.result, "256");
+    const back = Buffer.from(o.files!.find((f) => f.path === "c.bin")!.content_b64, "base64");
+    assert.deepEqual([...back], [...bytes].reverse());
+  });
+
+  test("the stdlib agents use is pre-imported and usable", async () => {
+    const o = await ex.run(
+      job(
+        "import json, re, datetime, math, statistics, collections, decimal, fractions, hashlib, base64, csv, sqlite3, zoneinfo, uuid\n" +
+          "db = sqlite3.connect(':memory:')\ndb.execute('create table t(x)')\ndb.executemany('insert into t values (?)', [(i,) for i in range(10)])\n" +
+          "(db.execute('select sum(x) from t').fetchone()[0], statistics.mean([1,2,3]), hashlib.sha256(b'a').hexdigest()[:8], json.dumps({'a': [1]}))",
+      ),
+    );
+    assert.equal(o.status, "ok", JSON.stringify(o.error));
+    assert.equal(o.result, "(45, 2, 'ca978112', '{\"a\": [1]}')");
+  });
+
+  test("random is reseeded every call; a seed makes it deterministic", async () => {
+    const draws = new Set<string>();
+    for (let i = 0; i < 5; i++) draws.add((await ex.run(job("import random\nrandom.random()"))).result!);
+    assert.equal(draws.size, 5, "every fresh interpreter draws different numbers");
+    const a = await ex.run(job("import random\n[random.randint(0, 10**9) for _ in range(3)]", { seed: 1234 }));
+    const b = await ex.run(job("import random\n[random.randint(0, 10**9) for _ in range(3)]", { seed: 1234 }));
+    assert.equal(a.result, b.result);
+  });
+
+  test("timing is reported", async () => {
+    const o = await ex.run(job("1"));
+    assert.ok(o.timing.exec_ms > 0);
+    assert.ok(o.timing.restore_ms >= 0);
+  });
+});
