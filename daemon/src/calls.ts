@@ -3,6 +3,9 @@
 import type { Job, Outcome } from "../../runtime/src/protocol/messages.ts";
 import type { Tenant } from "./auth.ts";
 import { resolveCallLimits } from "./config/index.ts";
+import { performHostCall } from "./bridge/index.ts";
+import type { HostCallRecord } from "./bridge/messages.ts";
+import { effectivePolicy, type CapabilitiesConfig } from "./bridge/policy.ts";
 import { errors } from "./errors.ts";
 import { OverloadedError, type Scheduler } from "./scheduler.ts";
 import type { EvalRequest, EvalResponse } from "./wire/eval.ts";
@@ -25,6 +28,21 @@ export class Calls {
   async eval(req: EvalRequest, ctx: CallContext): Promise<CallResult> {
     const started = performance.now();
     const limits = resolveCallLimits(req, ctx.tenant.limits);
+    const capabilities = ctx.tenant.capabilities as CapabilitiesConfig;
+    for (const name of req.capabilities ?? []) {
+      if (capabilities[name] === undefined) {
+        throw errors.capabilityDenied(`capability '${name}' is not enabled for tenant '${ctx.tenant.name}'`, { capability: name });
+      }
+    }
+    // A fresh policy object per call: it carries this call's host-call budget.
+    const policy = effectivePolicy(capabilities, req.capabilities ?? null);
+    const hostCalls: HostCallRecord[] = [];
+    const deadline = Date.now() + limits.timeout_ms;
+    const onHostCall = async (raw: unknown) => {
+      const { reply, record } = await performHostCall(raw, { policy, deadline, signal: ctx.signal });
+      hostCalls.push(record);
+      return reply;
+    };
     const job: Job = {
       code: req.code,
       timeout_ms: limits.timeout_ms,
@@ -37,7 +55,7 @@ export class Calls {
     };
     let scheduled;
     try {
-      scheduled = await this.scheduler.submit(job, { signal: ctx.signal });
+      scheduled = await this.scheduler.submit(job, { signal: ctx.signal, onHostCall });
     } catch (e) {
       if (e instanceof OverloadedError) {
         throw errors.overloaded(e.retryAfterSeconds, "All interpreters are busy and the queue is full; retry later.", {
@@ -56,7 +74,7 @@ export class Calls {
       error: outcome.error,
       ...(outcome.files ? { files: outcome.files } : {}),
       ...(outcome.truncated ? { truncated: true } : {}),
-      host_calls: [],
+      host_calls: hostCalls,
       timing: {
         queue_ms: round(queueMs),
         restore_ms: round(outcome.timing.restore_ms),

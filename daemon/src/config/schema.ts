@@ -1,5 +1,6 @@
 // The config schema: strict (unknown keys are errors) and validated once, on the merged layers.
 import { z } from "zod";
+import { CapabilitiesConfig } from "../bridge/policy.ts";
 import { LOG_LEVELS } from "./defaults.ts";
 
 const POSITIVE = "expected a positive integer";
@@ -26,19 +27,9 @@ export const tenantLimitsSchema = limitsSchema.partial().extend({
   calls_per_minute: positiveInt().nullable().optional(),
 });
 
-// SWAP POINT: the detailed capability policy schema is owned by daemon/src/bridge/policy.ts
-// (`CapabilitiesConfig`). Until it is wired in here, each capability is typed for the contract's
-// keys and passes any extra knob through (looseObject), and the shapes that schema accepts
-// (shell rules as "cmd" or { cmd, args }, max_host_calls) are accepted too. To swap: replace
-// `capabilitiesSchema` below with `CapabilitiesConfig` from ../bridge/policy.ts; nothing else
-// in this directory needs to change (absent tenant capabilities are parsed from {}).
-const shellRule = z.union([z.string().min(1), z.looseObject({ cmd: z.string().min(1) })]);
-export const capabilitiesSchema = z.strictObject({
-  files: z.looseObject({ root: z.string().min(1).optional(), write: z.boolean().optional() }).optional(),
-  shell: z.looseObject({ allow: z.array(shellRule).optional() }).optional(),
-  web_fetch: z.looseObject({ allow: z.array(z.string().min(1)).optional() }).optional(),
-  max_host_calls: nonNegativeInt().optional(),
-});
+// The capability policy schema is the bridge's own (daemon/src/bridge/policy.ts): one schema
+// for what the config accepts and what the bridge enforces.
+export const capabilitiesSchema = CapabilitiesConfig;
 
 /** Tenant names appear in metrics labels and logs: keep them short and plain. */
 export const TENANT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

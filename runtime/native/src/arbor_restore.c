@@ -447,6 +447,102 @@ static napi_value js_scan_privately_modified(napi_env env, napi_callback_info in
   return scan(env, base, off, len, a);
 }
 
+// Reads a Uint32Array of [start, end) page pairs, each non-empty and inside `limit_pages`.
+static bool get_page_ranges(napi_env env, napi_value v, uint64_t limit_pages, const uint32_t** ranges, size_t* n) {
+  napi_typedarray_type type;
+  size_t len = 0, boff = 0;
+  void* p = NULL;
+  napi_value ab;
+  bool is_ta = false;
+  napi_is_typedarray(env, v, &is_ta);
+  if (!is_ta) {
+    throw_arg(env, "ranges must be a Uint32Array");
+    return false;
+  }
+  if (napi_get_typedarray_info(env, v, &type, &len, &p, &ab, &boff) != napi_ok) return false;
+  if (type != napi_uint32_array || len % 2 != 0) {
+    throw_arg(env, "ranges must be a Uint32Array of [start, end) pairs");
+    return false;
+  }
+  const uint32_t* r = p;
+  for (size_t i = 0; i < len; i += 2)
+    if (r[i] >= r[i + 1] || r[i + 1] > limit_pages) {
+      throw_arg(env, "page range outside the buffer or empty");
+      return false;
+    }
+  *ranges = r;
+  *n = len;
+  return true;
+}
+
+// rearmRanges(buf, ranges: Uint32Array): number
+// Write-protects again the written (not write-protected) pages inside each [start, end) range, with
+// one PAGEMAP_SCAN(PM_SCAN_WP_MATCHING) per range; pages already protected are left alone. Used to
+// re-arm only the cold written pages, leaving the hot ones (outside every range) writable.
+// Returns the number of pages re-protected.
+static napi_value js_rearm_ranges(napi_env env, napi_callback_info info) {
+  napi_value argv[2], out;
+  uint8_t* base;
+  size_t buf_len;
+  const uint32_t* r;
+  size_t n;
+  if (!get_args(env, info, 2, argv) || !get_arraybuffer(env, argv[0], &base, &buf_len) ||
+      !get_page_ranges(env, argv[1], buf_len / PAGE, &r, &n))
+    return NULL;
+  int pm = get_pagemap_fd();
+  if (pm < 0) return throw_errno(env, "open /proc/self/pagemap", errno);
+  struct page_region regions[SCAN_VEC_LEN];
+  uint64_t total = 0;
+  for (size_t i = 0; i < n; i += 2) {
+    uint64_t start = (uintptr_t)(base + (uint64_t)r[i] * PAGE), end = (uintptr_t)(base + (uint64_t)r[i + 1] * PAGE);
+    while (start < end) {
+      struct pm_scan_arg arg = {0};
+      arg.size = sizeof arg;
+      arg.flags = PM_SCAN_CHECK_WPASYNC | PM_SCAN_WP_MATCHING;
+      arg.start = start;
+      arg.end = end;
+      arg.vec = (uintptr_t)regions;
+      arg.vec_len = SCAN_VEC_LEN;
+      arg.category_mask = PAGE_IS_WRITTEN;
+      arg.return_mask = PAGE_IS_WRITTEN;
+      long got = ioctl(pm, PAGEMAP_SCAN, &arg);
+      if (got < 0) return throw_errno(env, "PAGEMAP_SCAN(WP_MATCHING)", errno);
+      for (long k = 0; k < got; k++) total += (regions[k].end - regions[k].start) / PAGE;
+      if (arg.walk_end <= start) break;
+      start = arg.walk_end;
+    }
+  }
+  CHECK_NAPI(napi_create_double(env, (double)total, &out));
+  return out;
+}
+
+// diffPages(buf, src: Uint8Array | ArrayBuffer, ranges: Uint32Array): Uint32Array of [start, end) pairs
+// The pages inside `ranges` whose bytes differ from src (pages at or past src's length: not all zero).
+static napi_value js_diff_pages(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  uint8_t *dst, *src;
+  size_t dst_len, src_len;
+  const uint32_t* r;
+  size_t n;
+  if (!get_args(env, info, 3, argv) || !get_arraybuffer(env, argv[0], &dst, &dst_len) ||
+      !get_bytes(env, argv[1], &src, &src_len) || !get_page_ranges(env, argv[2], dst_len / PAGE, &r, &n))
+    return NULL;
+  if (src_len % PAGE != 0) return throw_arg(env, "src length must be a multiple of 4096");
+  static const uint8_t zero[PAGE];
+  uint64_t src_pages = src_len / PAGE;
+  u32vec out = {0};
+  for (size_t i = 0; i < n; i += 2) {
+    for (uint64_t p = r[i]; p < r[i + 1]; p++) {
+      const uint8_t* want = p < src_pages ? src + p * PAGE : zero;
+      if (memcmp(dst + p * PAGE, want, PAGE) != 0 && !vec_push_pair(&out, (uint32_t)p, (uint32_t)p + 1)) {
+        free(out.v);
+        return throw_errno(env, "diffPages output", ENOMEM);
+      }
+    }
+  }
+  return vec_to_uint32array(env, &out);
+}
+
 // ---------- memfd copy-on-write ----------
 
 // memfdFromBytes(name: string, bytes: Uint8Array | ArrayBuffer): number
@@ -517,6 +613,8 @@ NAPI_MODULE_INIT() {
       {"uffdWriteProtect", js_uffd_write_protect},
       {"scanWritten", js_scan_written},
       {"scanPrivatelyModified", js_scan_privately_modified},
+      {"rearmRanges", js_rearm_ranges},
+      {"diffPages", js_diff_pages},
       {"memfdFromBytes", js_memfd_from_bytes},
       {"mapPrivateFixed", js_map_private_fixed},
   };

@@ -31,6 +31,27 @@ channel.send({
   },
 });
 
+// Python's host calls: forwarded to the daemon, which checks policy and performs them; Python
+// blocks until the answer. Pings that arrive meanwhile are answered; nothing else may.
+let hostCallId = 0;
+interp.booted.hostTransport.current = (request: Uint8Array): Uint8Array => {
+  let call: unknown;
+  try {
+    call = JSON.parse(Buffer.from(request).toString("utf8"));
+  } catch {
+    return Buffer.from(JSON.stringify({ ok: false, error: { type: "ValueError", message: "malformed host call" } }));
+  }
+  const id = ++hostCallId;
+  channel.send({ t: "host_call", id, call });
+  for (;;) {
+    const msg = channel.receive();
+    if (!msg) process.exit(0);
+    if (msg.t === "host_reply" && msg.id === id) return Buffer.from(JSON.stringify(msg.reply));
+    if (msg.t === "ping") channel.send({ t: "pong", id: msg.id });
+    else throw new Error(`protocol: unexpected '${msg.t}' during a host call`);
+  }
+};
+
 let lastRestoreMs = 0;
 for (;;) {
   const msg = channel.receive();

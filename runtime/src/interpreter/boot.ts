@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadPyodide, type PyodideAPI } from "pyodide";
 import { MemoryCap } from "./memory-cap.ts";
+import { installHostDevice, type HostTransport } from "./host-device.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const PYTHON_DIR = join(here, "..", "..", "python");
@@ -35,6 +36,8 @@ export interface BootedInterpreter {
   runCell: (code: string, optionsJson: string) => string;
   /** Interrupt buffer shared with the watchdog thread: writing 2 raises KeyboardInterrupt. */
   interrupt: Int32Array;
+  /** Where Python's `host` calls go (the executor sets it to its daemon round trip). */
+  hostTransport: { current: HostTransport | null };
   bootMs: number;
 }
 
@@ -89,6 +92,8 @@ export async function bootInterpreter(): Promise<BootedInterpreter> {
   const stackPointer = instance.exports.__stack_pointer as WebAssembly.Global;
 
   harden(pyodide);
+  const hostTransport: { current: HostTransport | null } = { current: null };
+  installHostDevice(pyodide.FS as unknown as Parameters<typeof installHostDevice>[0], () => hostTransport.current);
   pyodide.FS.mkdirTree(WORKSPACE);
   pyodide.runPython(
     `import importlib, os, sys\n` +
@@ -100,7 +105,7 @@ export async function bootInterpreter(): Promise<BootedInterpreter> {
   const runCell = loadRunner(pyodide);
   const interrupt = new Int32Array(new SharedArrayBuffer(4));
   pyodide.setInterruptBuffer(interrupt);
-  return { pyodide, memory, stackPointer, memoryCap, runCell, interrupt, bootMs: performance.now() - started };
+  return { pyodide, memory, stackPointer, memoryCap, runCell, interrupt, hostTransport, bootMs: performance.now() - started };
 }
 
 /** The in-process layer: it narrows what Python can name; the OS layer is what closes it. */
@@ -125,9 +130,10 @@ function harden(pyodide: PyodideAPI): void {
 }
 
 function loadRunner(pyodide: PyodideAPI): (code: string, optionsJson: string) => string {
-  const source = readFileSync(join(PYTHON_DIR, "arbor_runner.py"), "utf8");
-  pyodide.FS.writeFile("/lib/python3.14/site-packages/arbor_runner.py", source);
-  const run = pyodide.runPython("import arbor_runner\narbor_runner.run") as unknown as
+  for (const name of ["arbor_runner.py", "host.py"]) {
+    pyodide.FS.writeFile(`/lib/python3.14/site-packages/${name}`, readFileSync(join(PYTHON_DIR, name), "utf8"));
+  }
+  const run = pyodide.runPython("import host\nimport arbor_runner\narbor_runner.run") as unknown as
     (code: string, optionsJson: string) => string;
   return run;
 }

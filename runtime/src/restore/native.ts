@@ -43,6 +43,13 @@ export interface NativeRestore {
   scanWritten(buf: ArrayBuffer, offset: number, length: number, rearm: boolean): PageRanges;
   /** PAGEMAP_SCAN for present, private-anonymous, non-zero-page pages (copy-on-write happened). */
   scanPrivatelyModified(buf: ArrayBuffer, offset: number, length: number): PageRanges;
+  /**
+   * Write-protects again the written pages inside each [start, end) page range (one PAGEMAP_SCAN
+   * with PM_SCAN_WP_MATCHING per range); already-protected pages are untouched. Returns pages re-protected.
+   */
+  rearmRanges(buf: ArrayBuffer, ranges: PageRanges): number;
+  /** The pages inside `ranges` whose bytes differ from src (past src's length: not all zero). */
+  diffPages(buf: ArrayBuffer, src: Uint8Array | ArrayBuffer, ranges: PageRanges): PageRanges;
   /** A sealed memfd holding bytes (length a multiple of 4096). */
   memfdFromBytes(name: string, bytes: Uint8Array | ArrayBuffer): number;
   /** mmap(MAP_PRIVATE | MAP_FIXED) the file over buf[offset, offset+length), file offset = offset. */
@@ -69,7 +76,8 @@ function tryLoad(): NativeLoad {
   if (!existsSync(ADDON_PATH)) return { addon: null, reason: `native addon not built (${ADDON_PATH} missing; run node runtime/native/build.mjs)` };
   try {
     const addon = createRequire(import.meta.url)(ADDON_PATH) as NativeRestore;
-    if (typeof addon.scanWritten !== "function") return { addon: null, reason: `${ADDON_PATH} is stale: scanWritten missing; rebuild it` };
+    const missing = (["scanWritten", "rearmRanges", "diffPages"] as const).filter((f) => typeof addon[f] !== "function");
+    if (missing.length > 0) return { addon: null, reason: `${ADDON_PATH} is stale: ${missing.join(", ")} missing; rebuild it (node runtime/native/build.mjs)` };
     return { addon };
   } catch (e) {
     return { addon: null, reason: `native addon failed to load: ${errorText(e)}` };

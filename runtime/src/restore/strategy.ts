@@ -14,6 +14,11 @@ export interface ResetStats {
   pagesRestored: number;
   /** Bytes past the baseline length (memory grown by the last call) that were zeroed or released. */
   grownBytesCleared: number;
+  /**
+   * Pages left writable and copied back at every reset without tracking ("hot" pages, dirty
+   * strategy only); they are included in pagesRestored.
+   */
+  hotPages?: number;
 }
 
 export interface RestoreStrategy {
@@ -28,6 +33,8 @@ export interface RestoreStrategy {
    * cannot tell (memcpy). Used to store checkpoints as page diffs.
    */
   writtenPages(): Uint32Array | null;
+  /** Host-page indices currently treated as hot (never write-protected, copied at every reset). */
+  hotPages?(): Uint32Array;
   dispose(): void;
 }
 
