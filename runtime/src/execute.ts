@@ -62,8 +62,12 @@ export function execute(interp: Interpreter, watchdog: Watchdog | null, job: Job
     // The wasm side trapped (stack exhaustion, unreachable) or Pyodide failed: the call is lost,
     // the restore that follows brings the interpreter back.
     const message = trap instanceof InterpreterTrap ? trap.message : String((trap as Error)?.message ?? trap);
-    const status: CallStatus = deadlinePassed ? "timeout" : memoryCap.refused ? "memory_limit" : "crashed";
-    return failed(status, { type: "InterpreterCrash", message, traceback: "" }, restoreMs, interp, execMs);
+    if (deadlinePassed) {
+      const error = { type: "TimeoutError", message: `execution exceeded timeout_ms=${job.timeout_ms}`, traceback: "" };
+      return failed("timeout", error, restoreMs, interp, execMs);
+    }
+    const status: CallStatus = memoryCap.refused ? "memory_limit" : "crashed";
+    return failed(status, { type: memoryCap.refused ? "MemoryError" : "InterpreterCrash", message, traceback: "" }, restoreMs, interp, execMs);
   }
 
   const out = parseRunnerOutcome(raw);

@@ -52,6 +52,18 @@ interp.booted.hostTransport.current = (request: Uint8Array): Uint8Array => {
   }
 };
 
+// Hygiene: a long-lived interpreter is recycled after N calls, or when JS-side tables it cannot
+// shrink have grown past a bound; the daemon swaps in a warm spare.
+const recycleAfter = Number(process.env.ARBOR_RECYCLE_AFTER) || 50_000;
+const MAX_MEMORY_GROWTH = 512 * 1024 * 1024;
+
+function retireReason(): string | null {
+  if (interp.resetCount >= recycleAfter) return `recycled after ${interp.resetCount} calls`;
+  if (interp.memoryBytes - interp.baselineBytes > MAX_MEMORY_GROWTH) return `linear memory grew to ${interp.memoryBytes} bytes`;
+  if (interp.tableGrowth > 1024) return `JS reference tables grew by ${interp.tableGrowth} slots`;
+  return null;
+}
+
 let lastRestoreMs = 0;
 for (;;) {
   const msg = channel.receive();
@@ -66,6 +78,11 @@ for (;;) {
     channel.send({ t: "result", id: msg.id, outcome });
     // A reset that throws leaves an interpreter we cannot vouch for: exit, the daemon replaces us.
     lastRestoreMs = interp.reset().ms;
+    const retire = retireReason();
+    if (retire) {
+      channel.send({ t: "retire", reason: retire });
+      process.exit(0);
+    }
   } else if (msg.t === "ping") {
     channel.send({ t: "pong", id: msg.id });
   }

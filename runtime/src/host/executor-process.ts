@@ -18,6 +18,8 @@ const STDERR_TAIL_BYTES = 16 * 1024;
 export interface SpawnOptions {
   /** Force a restore strategy (tests, benchmarks); default: the best the kernel allows. */
   strategy?: string;
+  /** Recycle the executor after this many calls (hygiene against slow leaks outside linear memory). */
+  recycleAfterCalls?: number;
   bootTimeoutMs?: number;
   /** Performs a host call for the job that is running; the reply goes back to Python. */
   onHostCall?: (call: unknown) => Promise<unknown>;
@@ -28,7 +30,7 @@ export interface RunOptions {
   onHostCall?: (call: unknown) => Promise<unknown>;
 }
 
-export type ExitReason = "exited" | "killed_timeout" | "killed_cancelled" | "killed_protocol" | "killed_shutdown";
+export type ExitReason = "exited" | "retired" | "killed_timeout" | "killed_cancelled" | "killed_protocol" | "killed_shutdown";
 
 interface Pending {
   id: number;
@@ -49,12 +51,14 @@ export class ExecutorProcess extends EventEmitter {
   private nextId = 1;
   private stderrTail = "";
   private exitReason: ExitReason = "exited";
+  retireReason = "";
   alive = true;
 
   private constructor(options: SpawnOptions) {
     super();
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "/usr/bin:/bin", NODE_ENV: "production" };
     if (options.strategy) env.ARBOR_RESTORE = options.strategy;
+    if (options.recycleAfterCalls) env.ARBOR_RECYCLE_AFTER = String(options.recycleAfterCalls);
     this.child = spawn(process.execPath, ["--import", TSX, MAIN], {
       stdio: ["ignore", "ignore", "pipe", "pipe"],
       env,
@@ -190,6 +194,11 @@ export class ExecutorProcess extends EventEmitter {
       }
       case "fatal":
         this.stderrTail += `\n${msg.message}`;
+        return;
+      case "retire":
+        this.exitReason = "retired";
+        this.retireReason = msg.reason;
+        this.emit("retiring", msg.reason);
         return;
     }
   }

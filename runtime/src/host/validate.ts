@@ -34,6 +34,7 @@ export const fromExecutorSchema = z.discriminatedUnion("t", [
   z.strictObject({ t: z.literal("pong"), id: z.number().int() }),
   z.strictObject({ t: z.literal("host_call"), id: z.number().int(), call: z.unknown() }),
   z.strictObject({ t: z.literal("fatal"), message: z.string().max(65536) }),
+  z.strictObject({ t: z.literal("retire"), reason: z.string().max(500) }),
 ]);
 
 export function parseFromExecutor(raw: unknown): FromExecutor {

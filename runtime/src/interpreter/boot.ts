@@ -90,6 +90,7 @@ export async function bootInterpreter(): Promise<BootedInterpreter> {
   const instance = capture.instance();
   const memory = instance.exports.memory as WebAssembly.Memory;
   const stackPointer = instance.exports.__stack_pointer as WebAssembly.Global;
+  memoryCap.clampGrowth(memory);
 
   harden(pyodide);
   const hostTransport: { current: HostTransport | null } = { current: null };

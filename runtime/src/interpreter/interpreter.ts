@@ -51,6 +51,11 @@ export class Interpreter {
     return this.booted.memory.buffer.byteLength;
   }
 
+  /** Slots the JS reference and function tables grew past the snapshot (they never shrink). */
+  get tableGrowth(): number {
+    return this.jsState.growth();
+  }
+
   get resetCount(): number {
     return this.resets;
   }

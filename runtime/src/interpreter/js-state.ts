@@ -50,6 +50,20 @@ export class JsState {
     this.tableLength = module.wasmTable?.length ?? 0;
   }
 
+  /** How far the hiwire and function tables extend past the snapshot's. */
+  growth(): number {
+    let hiwire = this.hiwire.length;
+    for (;; hiwire++) {
+      try {
+        this.module.__hiwire_get(hiwire);
+      } catch {
+        break;
+      }
+    }
+    const table = this.module.wasmTable?.length ?? this.tableLength;
+    return hiwire - this.hiwire.length + (table - this.tableLength);
+  }
+
   get hiwireSlots(): number {
     return this.hiwire.length;
   }

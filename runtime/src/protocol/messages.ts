@@ -58,4 +58,6 @@ export type FromExecutor =
   | { t: "result"; id: number; outcome: Outcome }
   | { t: "pong"; id: number }
   | { t: "host_call"; id: number; call: unknown }
-  | { t: "fatal"; message: string };
+  | { t: "fatal"; message: string }
+  /** Sent after a result when the executor recycles itself (call count or table growth); it then exits 0. */
+  | { t: "retire"; reason: string };

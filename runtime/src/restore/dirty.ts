@@ -1,6 +1,15 @@
 // "dirty" strategy: userfaultfd async write-protect + PAGEMAP_SCAN (Linux >= 6.7).
 // The kernel clears a page's WP bit on its first write without stopping the thread; PAGEMAP_SCAN
 // lists the pages whose bit is clear. A reset copies only those pages back from the baseline.
+//
+// Hot pages: each first write to a protected page is an async WP fault (~1 µs here), and since
+// every call starts from the same state, a call writes mostly the same pages as the one before
+// (~300–400 for print(2+2), see spikes/FINDINGS.md). A page written in `promoteAfter` consecutive
+// calls becomes "hot": after the reset copies it back, it is simply not write-protected again.
+// Correctness needs no extra bookkeeping: an unprotected page always reads as "written" to
+// PAGEMAP_SCAN, so the next reset's scan lists it and copies it back like any other written page.
+// Every `auditEvery` resets, hot pages still equal to the baseline before the copy (not changed by
+// the last call) are demoted: protected again. The hot set never exceeds `maxHotPages`.
 import { HOST_PAGE, type Probe, type ResetStats, type RestoreStrategy, type StrategyFactory } from "./strategy.ts";
 import {
   assertBaselineFits,
@@ -13,6 +22,19 @@ import {
   UFFD_FEATURE_WP_UNPOPULATED,
 } from "./native.ts";
 
+export interface DirtyOptions {
+  /** Learn and keep hot pages (default true). false: every written page is re-protected at every reset. */
+  hot?: boolean;
+  /** A page written in this many consecutive calls becomes hot (default 3). */
+  promoteAfter?: number;
+  /** Upper bound on the hot set, in 4 KiB pages (default 2048 = 8 MiB copied per reset at most). */
+  maxHotPages?: number;
+  /** Every this many resets, demote hot pages the last call left equal to the baseline (default 64; 0 = never). */
+  auditEvery?: number;
+}
+
+const DEFAULTS: Required<DirtyOptions> = { hot: true, promoteAfter: 3, maxHotPages: 2048, auditEvery: 64 };
+
 class DirtyPageStrategy implements RestoreStrategy {
   readonly name = "dirty" as const;
   readonly #addon: NativeRestore;
@@ -20,16 +42,30 @@ class DirtyPageStrategy implements RestoreStrategy {
   readonly #baseline: Uint8Array;
   readonly #baselinePages: number;
   readonly #address: bigint;
+  readonly #options: Required<DirtyOptions>;
   #uffd: number;
   /** Bytes from the start of memory registered for async WP; memory grown past this is untracked. */
   #tracked: number;
+  #resets = 0;
+  /** Per tracked page: 1 when hot (left writable, copied back at every reset). */
+  #isHot: Uint8Array;
+  /** hotBefore[p] = number of hot pages below p (valid when rebuilt after the hot set changed). */
+  #hotBefore: Uint32Array;
+  /** Hot pages as [start, end) pairs. */
+  #hotRanges: Uint32Array = new Uint32Array(0);
+  #hotCount = 0;
+  /** Per tracked page: the reset that last saw it written while cold, and for how many resets in a row. */
+  #lastWritten: Uint32Array;
+  #streak: Uint8Array;
 
-  constructor(addon: NativeRestore, memory: WebAssembly.Memory, baseline: Uint8Array) {
+  constructor(addon: NativeRestore, memory: WebAssembly.Memory, baseline: Uint8Array, options: DirtyOptions = {}) {
     assertBaselineFits(memory, baseline, HOST_PAGE);
     this.#addon = addon;
     this.#memory = memory;
     this.#baseline = baseline;
     this.#baselinePages = baseline.length / HOST_PAGE;
+    this.#options = { ...DEFAULTS, ...options };
+    if (!(this.#options.promoteAfter >= 1 && this.#options.promoteAfter <= 255)) throw new RangeError("promoteAfter must be in 1..255");
     const buf = memory.buffer;
     this.#address = addon.bufferAddress(buf);
     // Start from a known state once (full copy); from then on only written pages are copied.
@@ -43,18 +79,28 @@ class DirtyPageStrategy implements RestoreStrategy {
       throw e;
     }
     this.#tracked = buf.byteLength;
+    const pages = this.#tracked / HOST_PAGE;
+    this.#isHot = new Uint8Array(pages);
+    this.#hotBefore = new Uint32Array(pages + 1);
+    this.#lastWritten = new Uint32Array(pages);
+    this.#streak = new Uint8Array(pages);
   }
 
   reset(): ResetStats {
     const buf = this.#currentBuffer();
+    const reset = ++this.#resets;
+    // Lists every written page, hot ones included (they are never write-protected).
     const written = this.#addon.scanWritten(buf, 0, this.#tracked, false);
+    const demote = this.#auditDue(reset) ? this.#unchangedHotPages(buf) : null;
     // Copy before re-protecting: the copy writes the pages, and they are already writable, so it
     // costs no faults; re-arming afterwards leaves them protected and clean.
     this.#addon.copyPages(buf, this.#baseline, written);
-    const first = written[0];
-    const last = written[written.length - 1];
-    if (first !== undefined && last !== undefined) {
-      this.#addon.scanWritten(buf, first * HOST_PAGE, (last - first) * HOST_PAGE, true);
+    const rearm = this.#options.hot ? this.#coldSpans(written, reset) : hull(written);
+    if (rearm.length > 0) this.#addon.rearmRanges(buf, rearm);
+    if (demote && demote.length > 0) {
+      this.#addon.rearmRanges(buf, demote);
+      for (let i = 0; i < demote.length; i += 2) this.#isHot.fill(0, demote[i]!, demote[i + 1]!);
+      this.#hotSetChanged();
     }
     const counts = countPages(written, this.#baselinePages);
     let grownBytesCleared = counts.atOrPast * HOST_PAGE;
@@ -65,11 +111,16 @@ class DirtyPageStrategy implements RestoreStrategy {
       this.#addon.madvise(buf, this.#tracked, untracked, "dontneed");
       this.#arm(buf, this.#tracked, untracked);
       this.#tracked = buf.byteLength;
+      this.#growTables();
       grownBytesCleared += untracked;
     }
-    return { pagesRestored: counts.total - counts.atOrPast, grownBytesCleared };
+    return { pagesRestored: counts.total - counts.atOrPast, grownBytesCleared, hotPages: this.#hotCount };
   }
 
+  /**
+   * Pages written since the last reset. Hot pages are always included (they are not tracked, so a
+   * hot page the call did not write is reported too): a superset, never missing a written page.
+   */
   writtenPages(): Uint32Array {
     const buf = this.#currentBuffer();
     const tracked = expandRanges(this.#addon.scanWritten(buf, 0, this.#tracked, false));
@@ -83,11 +134,115 @@ class DirtyPageStrategy implements RestoreStrategy {
     return all;
   }
 
+  hotPages(): Uint32Array {
+    return expandRanges(this.#hotRanges);
+  }
+
   dispose(): void {
     if (this.#uffd < 0) return;
     // Closing the userfaultfd unregisters every range; leftover WP bits are then ignored by the kernel.
     this.#addon.closeFd(this.#uffd);
     this.#uffd = -1;
+  }
+
+  /**
+   * Updates the write streaks of the cold written pages, promotes those written `promoteAfter`
+   * resets in a row, and returns the spans to re-protect: [start, end) pairs covering every cold
+   * written page and no hot page (adjacent cold pages with no hot page between share one span).
+   */
+  #coldSpans(written: Uint32Array, reset: number): Uint32Array {
+    const { promoteAfter, maxHotPages } = this.#options;
+    const isHot = this.#isHot;
+    const hotBefore = this.#hotBefore;
+    const lastWritten = this.#lastWritten;
+    const streak = this.#streak;
+    const spans: number[] = [];
+    let open = false;
+    let spanEnd = 0;
+    let promoted = false;
+    for (let i = 0; i + 1 < written.length; i += 2) {
+      const end = written[i + 1]!;
+      for (let p = written[i]!; p < end; p++) {
+        if (isHot[p]) continue;
+        const run = lastWritten[p] === reset - 1 && reset > 1 ? Math.min(streak[p]! + 1, 255) : 1;
+        lastWritten[p] = reset;
+        streak[p] = run;
+        if (run >= promoteAfter && this.#hotCount < maxHotPages) {
+          isHot[p] = 1; // stays writable from now on
+          this.#hotCount++;
+          promoted = true;
+          if (open) spans.push(spanEnd);
+          open = false;
+          continue;
+        }
+        // Extend the open span when nothing hot lies between its end and p (hotBefore is stale only
+        // for pages promoted in this loop, and promoting closes the span).
+        if (open && hotBefore[p] === hotBefore[spanEnd]) {
+          spanEnd = p + 1;
+          continue;
+        }
+        if (open) spans.push(spanEnd);
+        spans.push(p);
+        spanEnd = p + 1;
+        open = true;
+      }
+    }
+    if (open) spans.push(spanEnd);
+    if (promoted) this.#hotSetChanged();
+    return Uint32Array.from(spans);
+  }
+
+  #auditDue(reset: number): boolean {
+    const every = this.#options.auditEvery;
+    return this.#options.hot && every > 0 && this.#hotCount > 0 && reset % every === 0;
+  }
+
+  /** Hot pages equal to the baseline right now (before the copy): the last call did not change them. */
+  #unchangedHotPages(buf: ArrayBuffer): Uint32Array {
+    const changed = this.#addon.diffPages(buf, this.#baseline, this.#hotRanges);
+    const keep = new Uint8Array(this.#isHot.length);
+    for (let i = 0; i < changed.length; i += 2) keep.fill(1, changed[i]!, changed[i + 1]!);
+    const out: number[] = [];
+    for (let i = 0; i < this.#hotRanges.length; i += 2) {
+      for (let p = this.#hotRanges[i]!; p < this.#hotRanges[i + 1]!; p++) {
+        if (keep[p]) continue;
+        if (out.length > 0 && out[out.length - 1] === p) out[out.length - 1] = p + 1;
+        else out.push(p, p + 1);
+      }
+    }
+    return Uint32Array.from(out);
+  }
+
+  /** Rebuilds hotRanges, hotBefore and hotCount from isHot. */
+  #hotSetChanged(): void {
+    const isHot = this.#isHot;
+    const before = this.#hotBefore;
+    const ranges: number[] = [];
+    let count = 0;
+    for (let p = 0; p < isHot.length; p++) {
+      before[p] = count;
+      if (!isHot[p]) continue;
+      count++;
+      if (ranges.length > 0 && ranges[ranges.length - 1] === p) ranges[ranges.length - 1] = p + 1;
+      else ranges.push(p, p + 1);
+    }
+    before[isHot.length] = count;
+    this.#hotCount = count;
+    this.#hotRanges = Uint32Array.from(ranges);
+  }
+
+  #growTables(): void {
+    const pages = this.#tracked / HOST_PAGE;
+    const grow = <T extends Uint8Array | Uint32Array>(old: T, make: (n: number) => T, n: number): T => {
+      const next = make(n);
+      next.set(old);
+      return next;
+    };
+    this.#isHot = grow(this.#isHot, (n) => new Uint8Array(n), pages);
+    this.#lastWritten = grow(this.#lastWritten, (n) => new Uint32Array(n), pages);
+    this.#streak = grow(this.#streak, (n) => new Uint8Array(n), pages);
+    this.#hotBefore = new Uint32Array(pages + 1);
+    this.#hotSetChanged();
   }
 
   #arm(buf: ArrayBuffer, offset: number, length: number): void {
@@ -104,6 +259,20 @@ class DirtyPageStrategy implements RestoreStrategy {
     }
     return buf;
   }
+}
+
+/** One span from the first written page to the last (the re-arm when nothing is hot). */
+function hull(written: Uint32Array): Uint32Array {
+  const first = written[0];
+  const last = written[written.length - 1];
+  return first === undefined || last === undefined ? new Uint32Array(0) : Uint32Array.of(first, last);
+}
+
+/** The dirty strategy with explicit options (the factory uses the defaults). */
+export function createDirtyStrategy(memory: WebAssembly.Memory, baseline: Uint8Array, options: DirtyOptions = {}): RestoreStrategy {
+  const { addon, reason } = loadNative();
+  if (!addon) throw new Error(`dirty restore unavailable: ${reason}`);
+  return new DirtyPageStrategy(addon, memory, baseline, options);
 }
 
 /** Try the whole mechanism on a small real wasm memory. */
@@ -159,8 +328,6 @@ export const dirtyFactory: StrategyFactory = {
     }
   },
   create(memory: WebAssembly.Memory, baseline: Uint8Array): RestoreStrategy {
-    const { addon, reason } = loadNative();
-    if (!addon) throw new Error(`dirty restore unavailable: ${reason}`);
-    return new DirtyPageStrategy(addon, memory, baseline);
+    return createDirtyStrategy(memory, baseline);
   },
 };

@@ -1,0 +1,107 @@
+// Limits that hold, with real hostile code: wall time (interrupt and hard kill), memory, output,
+// recursion and traps. Each asserts the status and that the executor (or its replacement)
+// answers correctly afterwards.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { ExecutorProcess, HARD_KILL_GRACE_MS } from "../src/host/executor-process.ts";
+import { job } from "./helpers.ts";
+
+describe("limits on one executor", () => {
+  let ex: ExecutorProcess;
+  before(async () => {
+    ex = await ExecutorProcess.spawn();
+  });
+  after(() => ex.kill("killed_shutdown"));
+
+  async function stillFresh() {
+    const o = await ex.run(job("x = 1\nx + 1"));
+    assert.equal(o.status, "ok");
+    assert.equal(o.result, "2");
+  }
+
+  test("a pure-Python infinite loop is interrupted: timeout, same interpreter reused", async () => {
+    const pid = ex.pid;
+    const o = await ex.run(job("while True: pass", { timeout_ms: 300 }));
+    assert.equal(o.status, "timeout");
+    assert.equal(o.error?.type, "TimeoutError");
+    assert.equal(ex.alive, true);
+    assert.equal(ex.pid, pid);
+    await stillFresh();
+  });
+
+  test("catastrophic regex backtracking is stopped as a timeout", async () => {
+    const o = await ex.run(job("import re\nre.match(r'(a+)+$', 'a' * 40 + 'b')", { timeout_ms: 300 }));
+    assert.equal(o.status, "timeout");
+    assert.equal(o.error?.type, "TimeoutError");
+    await stillFresh();
+  });
+
+  test("allocating past memory_mb gives memory_limit (MemoryError), the next call is fresh", async () => {
+    const o = await ex.run(job("x = bytearray(512 * 2**20)", { memory_mb: 128 }));
+    assert.equal(o.status, "memory_limit");
+    assert.equal(o.error?.type, "MemoryError");
+    await stillFresh();
+  });
+
+  test("a growing memory bomb stops at the cap", async () => {
+    const o = await ex.run(job("l = []\nwhile True:\n    l.append('x' * 10**6)", { memory_mb: 128 }));
+    assert.equal(o.status, "memory_limit");
+    assert.ok(o.memory_bytes <= 129 * 2 ** 20, `linear memory stayed under the cap (${o.memory_bytes})`);
+    await stillFresh();
+  });
+
+  test("a print flood is cut at max_output_bytes with output_limit", async () => {
+    const o = await ex.run(job("while True:\n    print('x' * 10000)", { max_output_bytes: 65536 }));
+    assert.equal(o.status, "output_limit");
+    assert.equal(o.truncated, true);
+    assert.ok(Buffer.byteLength(o.stdout) <= 65536);
+    await stillFresh();
+  });
+
+  test("the output limit counts stdout, stderr and the result together", async () => {
+    const o = await ex.run(job("import sys\nprint('a' * 60)\nprint('b' * 60, file=sys.stderr)\n'c' * 100", { max_output_bytes: 150 }));
+    assert.equal(o.status, "output_limit");
+    assert.ok(Buffer.byteLength(o.stdout) + Buffer.byteLength(o.stderr) + Buffer.byteLength(o.result ?? "") <= 150);
+  });
+
+  test("unbounded recursion is a RecursionError, never a dead worker", async () => {
+    const o = await ex.run(job("def f(): f()\nf()"));
+    assert.equal(o.status, "error");
+    assert.equal(o.error?.type, "RecursionError");
+    await stillFresh();
+  });
+
+  test("a wasm trap (out-of-bounds memory access) is crashed for that call only", async () => {
+    const probe = await ex.run(job("import ctypes"));
+    if (probe.status !== "ok") return; // no ctypes in this build: no way to trap from Python here
+    const pid = ex.pid;
+    const o = await ex.run(job("import ctypes\nctypes.string_at(2**32 - 16, 64)"));
+    assert.equal(o.status, "crashed");
+    assert.equal(o.error?.type, "InterpreterCrash");
+    assert.equal(ex.pid, pid, "recovered by a restore, not a respawn");
+    await stillFresh();
+  });
+});
+
+describe("hard deadline: code that never checks the interrupt", () => {
+  for (const [name, code] of [
+    ["a C-level loop", "sum(range(10**13))"],
+    ["time.sleep", "import time\ntime.sleep(30)"],
+    ["a loop that swallows KeyboardInterrupt", "while True:\n    try:\n        while True: pass\n    except KeyboardInterrupt:\n        pass"],
+  ] as const) {
+    test(`${name} is killed at the hard deadline and answered as timeout`, async () => {
+      const ex = await ExecutorProcess.spawn();
+      try {
+        const started = performance.now();
+        const o = await ex.run(job(code, { timeout_ms: 500 }));
+        assert.equal(o.status, "timeout");
+        assert.equal(o.error?.type, "TimeoutError");
+        assert.equal(ex.alive, false, "the executor was killed");
+        // Not a timing assertion on speed: the kill must come from our own deadline, not a later one.
+        assert.ok(performance.now() - started >= 500 + HARD_KILL_GRACE_MS - 50);
+      } finally {
+        ex.kill("killed_shutdown");
+      }
+    });
+  }
+});
