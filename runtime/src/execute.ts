@@ -1,6 +1,7 @@
 // Runs one job on a freshly restored interpreter: input files in, limits on, the cell run like a
 // REPL, output files out, one Outcome back. The restore after it is the caller's (executor loop).
 import { posix } from "node:path";
+import vm from "node:vm";
 import { WORKSPACE } from "./interpreter/boot.ts";
 import type { Interpreter } from "./interpreter/interpreter.ts";
 import { InterpreterTrap } from "./interpreter/js-state.ts";
@@ -8,6 +9,15 @@ import type { Watchdog } from "./executor/watchdog.ts";
 import type { CallStatus, InputFile, Job, Outcome, PythonError } from "./protocol/messages.ts";
 
 const MIB = 1024 * 1024;
+/** How long past the deadline the soft interrupt gets before V8 terminates the call itself. */
+export const TERMINATE_GRACE_MS = 50;
+
+// The call runs inside vm's timeout: V8 terminates execution on the same thread (also inside
+// wasm, at loop back-edges), which stops code that never checks Pyodide's interrupt buffer
+// (C-level loops, time.sleep, a loop swallowing KeyboardInterrupt) without losing the process;
+// the restore that follows repairs the interpreter. Compiled once; the context holds one slot.
+const callSlot = vm.createContext({ call: null as (() => string) | null });
+const runInSlot = new vm.Script("call()", { filename: "arbor-call" });
 
 interface RunnerOutcome {
   status: CallStatus | "interrupted";
@@ -50,13 +60,18 @@ export function execute(interp: Interpreter, watchdog: Watchdog | null, job: Job
   const started = performance.now();
   let raw: string | undefined;
   let trap: unknown;
+  callSlot.call = () => runCell(job.code, options);
   try {
-    raw = runCell(job.code, options);
+    raw = runInSlot.runInContext(callSlot, { timeout: job.timeout_ms + TERMINATE_GRACE_MS }) as string;
   } catch (e) {
     trap = e;
+  } finally {
+    callSlot.call = null;
   }
   const execMs = performance.now() - started;
-  const deadlinePassed = watchdog?.disarm() ?? false;
+  // V8's own timeout also means the deadline passed, even if the watchdog thread had not run yet.
+  const terminated = (trap as { code?: string } | undefined)?.code === "ERR_SCRIPT_EXECUTION_TIMEOUT";
+  const deadlinePassed = (watchdog?.disarm() ?? false) || terminated;
 
   if (raw === undefined) {
     // The wasm side trapped (stack exhaustion, unreachable) or Pyodide failed: the call is lost,

@@ -83,25 +83,46 @@ describe("limits on one executor", () => {
   });
 });
 
-describe("hard deadline: code that never checks the interrupt", () => {
+describe("code that never checks the interrupt", () => {
+  let ex: ExecutorProcess;
+  before(async () => {
+    ex = await ExecutorProcess.spawn();
+  });
+  after(() => ex.kill("killed_shutdown"));
+
   for (const [name, code] of [
     ["a C-level loop", "sum(range(10**13))"],
     ["time.sleep", "import time\ntime.sleep(30)"],
     ["a loop that swallows KeyboardInterrupt", "while True:\n    try:\n        while True: pass\n    except KeyboardInterrupt:\n        pass"],
   ] as const) {
-    test(`${name} is killed at the hard deadline and answered as timeout`, async () => {
-      const ex = await ExecutorProcess.spawn();
-      try {
-        const started = performance.now();
-        const o = await ex.run(job(code, { timeout_ms: 500 }));
-        assert.equal(o.status, "timeout");
-        assert.equal(o.error?.type, "TimeoutError");
-        assert.equal(ex.alive, false, "the executor was killed");
-        // Not a timing assertion on speed: the kill must come from our own deadline, not a later one.
-        assert.ok(performance.now() - started >= 500 + HARD_KILL_GRACE_MS - 50);
-      } finally {
-        ex.kill("killed_shutdown");
-      }
+    test(`${name} is terminated by V8 at the deadline: timeout, same process, fresh next call`, async () => {
+      const pid = ex.pid;
+      const o = await ex.run(job(code, { timeout_ms: 500 }));
+      assert.equal(o.status, "timeout");
+      assert.equal(o.error?.type, "TimeoutError");
+      assert.equal(ex.alive, true);
+      assert.equal(ex.pid, pid);
+      const next = await ex.run(job("x = 2\nx * 21"));
+      assert.equal(next.result, "42");
     });
   }
+});
+
+describe("hard deadline", () => {
+  test("a call blocked where nothing can interrupt it (a host call that never answers) is killed and answered as timeout", async () => {
+    const ex = await ExecutorProcess.spawn();
+    try {
+      const started = performance.now();
+      const o = await ex.run(job("import host\nhost.read_file('x')", { timeout_ms: 300 }), {
+        onHostCall: () => new Promise(() => {}), // never answers
+      });
+      assert.equal(o.status, "timeout");
+      assert.equal(o.error?.type, "TimeoutError");
+      assert.equal(ex.alive, false, "the executor was killed");
+      // The kill comes from the call's own deadline plus the grace, not from anything later.
+      assert.ok(performance.now() - started >= 300 + HARD_KILL_GRACE_MS - 50);
+    } finally {
+      ex.kill("killed_shutdown");
+    }
+  });
 });

@@ -3,7 +3,7 @@
 import { after, describe, test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { HOST_PAGE, WASM_PAGE, type RestoreStrategy, type StrategyFactory } from "../src/restore/strategy.ts";
-import { dirtyFactory } from "../src/restore/dirty.ts";
+import { createDirtyStrategy, dirtyFactory } from "../src/restore/dirty.ts";
 import { cowFactory } from "../src/restore/cow.ts";
 import { loadNative } from "../src/restore/native.ts";
 import { loadPyodide } from "pyodide";
@@ -64,6 +64,10 @@ function findFirstDiff(a: Uint8Array, b: Uint8Array): number {
 
 const sorted = (pages: Iterable<number>): number[] => [...pages].sort((x, y) => x - y);
 
+/** What a strategy's writtenPages() must report after `touched` was written: hot pages are always included. */
+const expectedWritten = (strategy: RestoreStrategy, touched: Iterable<number>): number[] =>
+  sorted(new Set([...touched, ...(strategy.hotPages?.() ?? [])]));
+
 /** The memcpy reference and a do-nothing strategy, local to this file, to check the checker. */
 function noopStrategy(): RestoreStrategy {
   return { name: "memcpy", reset: () => ({ pagesRestored: 0, grownBytesCleared: 0 }), writtenPages: () => null, dispose() {} };
@@ -90,6 +94,14 @@ describe("native addon argument checks", () => {
     assert.throws(() => addon.copyPages(buf, new Uint8Array(HOST_PAGE), new Uint32Array([0, 17])), argError);
     assert.throws(() => addon.copyPages(buf, new Uint8Array(HOST_PAGE), new Uint32Array([3, 3])), argError);
     assert.throws(() => addon.mapPrivateFixed(-1, buf, 0, HOST_PAGE), argError);
+    assert.throws(() => addon.rearmRanges(buf, new Uint32Array([0, 17])), argError);
+    assert.throws(() => addon.rearmRanges(buf, new Uint32Array([2])), argError);
+    assert.throws(() => addon.diffPages(buf, new Uint8Array(HOST_PAGE), new Uint32Array([5, 5])), argError);
+    assert.throws(() => addon.diffPages(buf, new Uint8Array(100), new Uint32Array([0, 1])), argError);
+    const src = new Uint8Array(2 * HOST_PAGE);
+    new Uint8Array(buf)[3 * HOST_PAGE + 9] = 1; // page 3 (past src: compared with zeros) and page 1 differ
+    new Uint8Array(buf)[HOST_PAGE] = 1;
+    assert.deepEqual([...addon.diffPages(buf, src, new Uint32Array([0, 16]))], [1, 2, 3, 4]);
     assert.throws(() => addon.bufferAddress(new ArrayBuffer(0)), argError);
     memory.grow(1);
     assert.throws(() => addon.bufferAddress(buf), argError, "old buffer is detached after grow");
@@ -184,7 +196,7 @@ for (const factory of factories) {
         if (cycle % 50 === 25) memory.grow(2);
         const touched = scribble(memory, 1 + Math.floor(next() * 40), next);
         if (factory.name === "dirty" && cycle % 10 === 0) {
-          assert.deepEqual(sorted(strategy.writtenPages() ?? []), sorted(touched), `cycle ${cycle}`);
+          assert.deepEqual(sorted(strategy.writtenPages() ?? []), expectedWritten(strategy, touched), `cycle ${cycle}`);
         }
         strategy.reset();
         if (cycle % 10 === 0 || cycle === 299) assert.equal(mismatch(memory, baseline), null, `cycle ${cycle}`);
@@ -203,6 +215,161 @@ for (const factory of factories) {
     });
   });
 }
+
+describe("dirty strategy: hot pages (left writable, copied back at every reset)", () => {
+  const probe = dirtyFactory.probe();
+  const live: RestoreStrategy[] = [];
+  after(() => live.forEach((s) => s.dispose()));
+  const setup = (seed: number, options: Parameters<typeof createDirtyStrategy>[2]) => {
+    const { memory, baseline } = patternedMemory(seed);
+    const strategy = createDirtyStrategy(memory, baseline, options);
+    live.push(strategy);
+    return { memory, baseline, strategy };
+  };
+  /** Flips one byte in each page (XOR keeps it different from the baseline). */
+  const touch = (memory: WebAssembly.Memory, pages: Iterable<number>, salt = 1) => {
+    const view = new Uint8Array(memory.buffer);
+    for (const p of pages) view[p * HOST_PAGE + ((p * 37 + salt) % HOST_PAGE)]! ^= 0x5a;
+  };
+  const HOT = [10, 11, 12, 500, 4000, 7679];
+
+  test("pages written in promoteAfter consecutive calls become hot and stay writable", (t: TestContext) => {
+    if (!probe.ok) return t.skip(probe.reason);
+    const { memory, baseline, strategy } = setup(21, { promoteAfter: 2, auditEvery: 0 });
+    touch(memory, [...HOT, 3000]);
+    strategy.reset();
+    assert.deepEqual(sorted(strategy.hotPages?.() ?? []), [], "one call is not enough");
+    touch(memory, HOT);
+    const stats = strategy.reset();
+    assert.deepEqual(sorted(strategy.hotPages?.() ?? []), HOT);
+    assert.equal(stats.hotPages, HOT.length);
+    assert.equal(mismatch(memory, baseline), null);
+    // Not write-protected any more: they read as written right after the reset.
+    assert.deepEqual(sorted(strategy.writtenPages() ?? []), HOT);
+  });
+
+  test("a hot page written again is restored", (t: TestContext) => {
+    if (!probe.ok) return t.skip(probe.reason);
+    const { memory, baseline, strategy } = setup(22, { promoteAfter: 2, auditEvery: 0 });
+    for (let i = 0; i < 2; i++) {
+      touch(memory, HOT, i);
+      strategy.reset();
+    }
+    assert.deepEqual(sorted(strategy.hotPages?.() ?? []), HOT);
+    for (let i = 0; i < 5; i++) {
+      const view = new Uint8Array(memory.buffer);
+      for (const p of HOT) view.fill(i + 1, p * HOST_PAGE, (p + 1) * HOST_PAGE); // whole page
+      touch(memory, [2000 + i]); // and a cold page
+      assert.notEqual(mismatch(memory, baseline), null);
+      const stats = strategy.reset();
+      assert.equal(mismatch(memory, baseline), null, `call ${i}`);
+      assert.equal(stats.pagesRestored, HOT.length + 1);
+    }
+  });
+
+  test("hot pages NOT written by a call: memory still byte-identical, cold writes still tracked", (t: TestContext) => {
+    if (!probe.ok) return t.skip(probe.reason);
+    const { memory, baseline, strategy } = setup(23, { promoteAfter: 2, auditEvery: 0 });
+    for (let i = 0; i < 2; i++) {
+      touch(memory, HOT, i);
+      strategy.reset();
+    }
+    strategy.reset(); // a call that wrote nothing at all
+    assert.equal(mismatch(memory, baseline), null);
+    const cold = [0, 1, 13, 499, 501, 3999, 7678];
+    touch(memory, cold);
+    assert.deepEqual(sorted(strategy.writtenPages() ?? []), sorted([...cold, ...HOT]));
+    strategy.reset();
+    assert.equal(mismatch(memory, baseline), null);
+    assert.deepEqual(sorted(strategy.writtenPages() ?? []), HOT, "cold pages are protected again");
+  });
+
+  test("writtenPages() is a superset of the pages written (all hot pages included)", (t: TestContext) => {
+    if (!probe.ok) return t.skip(probe.reason);
+    const { memory, baseline, strategy } = setup(24, { promoteAfter: 3, auditEvery: 5 });
+    const next = rng(8);
+    for (let cycle = 0; cycle < 200; cycle++) {
+      const touched = scribble(memory, 1 + Math.floor(next() * 10), next);
+      const always = [100, 101, 102, 6000 + (cycle % 3)];
+      touch(memory, always, cycle);
+      for (const p of always) touched.add(p);
+      const reported = new Set(strategy.writtenPages() ?? []);
+      for (const p of touched) assert.ok(reported.has(p), `cycle ${cycle}: written page ${p} not reported`);
+      assert.deepEqual(sorted(reported), expectedWritten(strategy, touched), `cycle ${cycle}`);
+      strategy.reset();
+      assert.equal(mismatch(memory, baseline), null, `cycle ${cycle}`);
+    }
+    const hot = new Set(strategy.hotPages?.() ?? []);
+    for (const p of [100, 101, 102]) assert.ok(hot.has(p), `page ${p} written every call is hot`);
+  });
+
+  test("audit demotes hot pages a call left unchanged; they are tracked again", (t: TestContext) => {
+    if (!probe.ok) return t.skip(probe.reason);
+    const { memory, baseline, strategy } = setup(25, { promoteAfter: 2, auditEvery: 4 });
+    touch(memory, HOT);
+    strategy.reset(); // reset 1
+    touch(memory, HOT);
+    strategy.reset(); // reset 2: HOT promoted
+    assert.deepEqual(sorted(strategy.hotPages?.() ?? []), HOT);
+    const kept = HOT.slice(0, 3);
+    touch(memory, kept);
+    strategy.reset(); // 3
+    touch(memory, kept);
+    strategy.reset(); // 4: audit, only `kept` changed
+    assert.deepEqual(sorted(strategy.hotPages?.() ?? []), kept);
+    assert.equal(mismatch(memory, baseline), null);
+    assert.deepEqual(sorted(strategy.writtenPages() ?? []), kept, "demoted pages are write-protected again");
+    touch(memory, [HOT[4]!]);
+    assert.deepEqual(sorted(strategy.writtenPages() ?? []), sorted([...kept, HOT[4]!]));
+    strategy.reset();
+    assert.equal(mismatch(memory, baseline), null);
+    // On probation: written by the call right after its demotion, a page is hot again at once.
+    assert.deepEqual(sorted(strategy.hotPages?.() ?? []), sorted([...kept, HOT[4]!]));
+    strategy.reset();
+    assert.equal(mismatch(memory, baseline), null);
+  });
+
+  test("maxHotPages bounds the hot set; pages over the cap stay tracked", (t: TestContext) => {
+    if (!probe.ok) return t.skip(probe.reason);
+    const { memory, baseline, strategy } = setup(26, { promoteAfter: 1, maxHotPages: 4, auditEvery: 0 });
+    const pages = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    touch(memory, pages);
+    strategy.reset();
+    assert.deepEqual(sorted(strategy.hotPages?.() ?? []), [1, 2, 3, 4]);
+    assert.deepEqual(sorted(strategy.writtenPages() ?? []), [1, 2, 3, 4]);
+    touch(memory, pages, 2);
+    strategy.reset();
+    assert.equal(mismatch(memory, baseline), null);
+  });
+
+  test("hot pages in grown memory are zeroed at every reset", (t: TestContext) => {
+    if (!probe.ok) return t.skip(probe.reason);
+    const { memory, baseline, strategy } = setup(27, { promoteAfter: 2, auditEvery: 3 });
+    const last = baseline.length / HOST_PAGE;
+    memory.grow(2);
+    strategy.reset(); // grown part released and tracked from now on
+    const grown = [last, last + 1, last + 20];
+    for (let i = 0; i < 6; i++) {
+      touch(memory, [...grown, 5], i);
+      if (i === 3) memory.grow(1); // grow again while pages are hot
+      strategy.reset();
+      assert.equal(mismatch(memory, baseline), null, `call ${i}`);
+    }
+    assert.deepEqual(sorted(strategy.hotPages?.() ?? []), [5, ...grown]);
+  });
+
+  test("hot pages off: every written page is protected again", (t: TestContext) => {
+    if (!probe.ok) return t.skip(probe.reason);
+    const { memory, baseline, strategy } = setup(28, { hot: false });
+    for (let i = 0; i < 5; i++) {
+      touch(memory, HOT, i);
+      strategy.reset();
+      assert.deepEqual(sorted(strategy.writtenPages() ?? []), []);
+    }
+    assert.deepEqual(sorted(strategy.hotPages?.() ?? []), []);
+    assert.equal(mismatch(memory, baseline), null);
+  });
+});
 
 /** Wraps WebAssembly.instantiate while Pyodide loads, to get at its memory and stack pointer. */
 async function loadPyodideWithInstance() {
@@ -250,6 +417,7 @@ describe("dirty strategy with real Pyodide", () => {
         stackPointer.value = baseStackPointer;
       }
       assert.equal(mismatch(memory, baseline), null);
+      assert.ok((strategy.hotPages?.() ?? []).length > 0, "the calls ran with a learned hot set");
     } finally {
       strategy.dispose();
     }

@@ -12,7 +12,7 @@ import { parseFromExecutor } from "./validate.ts";
 const MAIN = fileURLToPath(new URL("../executor/main.ts", import.meta.url));
 const TSX = import.meta.resolve("tsx");
 /** How long past timeout_ms the executor gets to stop the code itself before it is killed. */
-export const HARD_KILL_GRACE_MS = 250;
+export const HARD_KILL_GRACE_MS = 750;
 const STDERR_TAIL_BYTES = 16 * 1024;
 
 export interface SpawnOptions {

@@ -9,7 +9,8 @@
 // Correctness needs no extra bookkeeping: an unprotected page always reads as "written" to
 // PAGEMAP_SCAN, so the next reset's scan lists it and copies it back like any other written page.
 // Every `auditEvery` resets, hot pages still equal to the baseline before the copy (not changed by
-// the last call) are demoted: protected again. The hot set never exceeds `maxHotPages`.
+// the last call) are demoted: protected again, on probation (written by the very next call, they
+// are promoted again at once: one fault per page per audit). The hot set never exceeds `maxHotPages`.
 import { HOST_PAGE, type Probe, type ResetStats, type RestoreStrategy, type StrategyFactory } from "./strategy.ts";
 import {
   assertBaselineFits,
@@ -99,7 +100,14 @@ class DirtyPageStrategy implements RestoreStrategy {
     if (rearm.length > 0) this.#addon.rearmRanges(buf, rearm);
     if (demote && demote.length > 0) {
       this.#addon.rearmRanges(buf, demote);
-      for (let i = 0; i < demote.length; i += 2) this.#isHot.fill(0, demote[i]!, demote[i + 1]!);
+      const probation = this.#options.promoteAfter - 1;
+      for (let i = 0; i < demote.length; i += 2) {
+        this.#isHot.fill(0, demote[i]!, demote[i + 1]!);
+        // On probation: written again by the next call (e.g. a page written back with the same
+        // bytes, which the audit cannot tell from an unwritten one), it is promoted at once.
+        this.#lastWritten.fill(reset, demote[i]!, demote[i + 1]!);
+        this.#streak.fill(probation, demote[i]!, demote[i + 1]!);
+      }
       this.#hotSetChanged();
     }
     const counts = countPages(written, this.#baselinePages);
