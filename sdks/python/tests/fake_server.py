@@ -1,0 +1,140 @@
+"""Small scripted HTTP servers for what a healthy daemon will not do on demand: 429s with chosen
+Retry-After values, silence past a deadline, a keep-alive socket dropped under us."""
+from __future__ import annotations
+
+import json
+import socketserver
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Dict, Optional, Tuple
+
+Answer = Tuple[int, Any, Dict[str, str]]
+
+OK_EVAL = {
+    "id": "req-fake",
+    "status": "ok",
+    "stdout": "",
+    "stderr": "",
+    "result": "1",
+    "error": None,
+    "host_calls": [],
+    "timing": {"queue_ms": 0, "restore_ms": 0, "exec_ms": 0, "total_ms": 0},
+}
+
+
+def error_body(code: str, message: Optional[str] = None) -> Dict[str, Any]:
+    return {"error": {"code": code, "message": message or f"fake {code}"}}
+
+
+class FakeServer:
+    """Answers every request with ``answer(n)`` (n counts from 1); None means never answer."""
+
+    def __init__(self, answer: Callable[[int], Optional[Answer]]) -> None:
+        self.requests = 0
+        self.connections = 0
+        self._lock = threading.Lock()
+        self._release = threading.Event()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                with outer._lock:
+                    outer.connections += 1
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _serve(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                if length:
+                    self.rfile.read(length)
+                with outer._lock:
+                    outer.requests += 1
+                    n = outer.requests
+                reply = answer(n)
+                if reply is None:
+                    outer._release.wait(30)
+                    self.close_connection = True
+                    return
+                status, body, headers = reply
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_DELETE = _serve
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._release.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> "FakeServer":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class DroppingServer:
+    """A raw HTTP/1.1 server that answers GET requests with ``{"status":"ok"}`` and keep-alive,
+    but drops the first connection, unanswered, when its second request arrives: what a client
+    sees when the server closed an idle pooled socket just as the client reused it."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.connections = 0
+        outer = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                outer.connections += 1
+                connection = outer.connections
+                on_this_socket = 0
+                buffered = b""
+                while True:
+                    chunk = self.request.recv(65536)
+                    if not chunk:
+                        return
+                    buffered += chunk
+                    while b"\r\n\r\n" in buffered:
+                        buffered = buffered.split(b"\r\n\r\n", 1)[1]
+                        outer.requests += 1
+                        on_this_socket += 1
+                        if connection == 1 and on_this_socket == 2:
+                            self.request.close()
+                            return
+                        body = b'{"status":"ok"}'
+                        self.request.sendall(
+                            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+                            + f"content-length: {len(body)}\r\n".encode()
+                            + b"connection: keep-alive\r\nkeep-alive: timeout=60\r\n\r\n"
+                            + body
+                        )
+
+        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> "DroppingServer":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
