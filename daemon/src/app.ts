@@ -1,8 +1,13 @@
 // Assembles a running Arbor: config → executor pool → scheduler → call path → HTTP server.
 import type { FastifyInstance } from "fastify";
-import { authenticate } from "./auth.ts";
+import type { LoggerOptions } from "pino";
+import { authenticate, RateLimiter } from "./auth.ts";
 import { Calls } from "./calls.ts";
-import type { ArborConfig } from "./config/index.ts";
+import { configWarnings, type ArborConfig } from "./config/index.ts";
+import { errors } from "./errors.ts";
+import { UNAVAILABLE_RETRY_SECONDS } from "./http/admission.ts";
+import { recordCall } from "./http/call-record.ts";
+import { Metrics } from "./metrics.ts";
 import { Pool } from "./pool.ts";
 import { Scheduler } from "./scheduler.ts";
 import { buildServer } from "./server.ts";
@@ -11,7 +16,8 @@ import type { ExecutorInfo } from "../../runtime/src/protocol/messages.ts";
 
 export interface ArborOptions {
   config: ArborConfig;
-  logger?: boolean | object;
+  /** pino options (e.g. loggerOptions(config.log)), or false (the default) for no logging. */
+  logger?: false | (LoggerOptions & { stream?: NodeJS.WritableStream });
   /** Force a restore strategy (tests, benchmarks). */
   strategy?: string;
   onBooted?: (info: ExecutorInfo, ready: number, total: number) => void;
@@ -20,35 +26,57 @@ export interface ArborOptions {
 export interface Arbor {
   app: FastifyInstance;
   services: Services;
-  /** Boots the executors; resolves when they are ready. */
+  /** Boots the executors; resolves when they are ready. /v1/* answers 503 until then. */
   ready(): Promise<void>;
+  /** Stops accepting, lets in-flight calls finish, then stops the executors. */
   close(): Promise<void>;
+  /** Stops the executors now: calls still running end as `crashed` and are answered. */
+  abort(): Promise<void>;
 }
 
 export async function createArbor(options: ArborOptions): Promise<Arbor> {
   const { config } = options;
+  let booted = false;
   let shuttingDown = false;
+  let app: FastifyInstance | undefined;
   const pool = new Pool({
     size: config.workers,
     strategy: options.strategy,
     onBooted: options.onBooted,
+    log: (msg, extra) => app?.log.warn(extra ?? {}, msg),
   });
   const scheduler = new Scheduler(pool, config.queue.max_length);
+  const metrics = new Metrics();
   const services: Services = {
+    config,
     pool,
     scheduler,
-    calls: new Calls(scheduler),
+    metrics,
+    rateLimiter: new RateLimiter(),
+    callsFor: (tenant) => new Calls(scheduler.forTenant({ name: tenant.name, concurrency: tenant.limits.concurrency })),
     authenticate: (request) => authenticate(request.headers.authorization, config),
+    accepting: () => booted && !shuttingDown,
     shuttingDown: () => shuttingDown,
+    callFinished: (log, tenant, response, code) => recordCall(metrics, config.log.log_code, log, tenant, response, code),
   };
-  const app = await buildServer(services, { bodyLimit: config.max_body_bytes, logger: options.logger ?? false });
+  app = await buildServer(services, { bodyLimit: config.max_body_bytes, logger: options.logger ?? false });
+  for (const warning of configWarnings(config)) app.log.warn(warning);
+  const server = app;
   return {
-    app,
+    app: server,
     services,
-    ready: () => pool.start(),
+    ready: async () => {
+      await pool.start();
+      booted = true;
+    },
     close: async () => {
       shuttingDown = true;
-      await app.close();
+      await server.close();
+      await pool.close();
+    },
+    abort: async () => {
+      shuttingDown = true;
+      scheduler.abandonQueue(errors.unavailable(UNAVAILABLE_RETRY_SECONDS, "The daemon shut down before the call could start."));
       await pool.close();
     },
   };

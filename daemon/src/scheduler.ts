@@ -1,6 +1,7 @@
-// Admission and queueing in front of the pool: a bounded FIFO queue, answered with `overloaded`
-// at once when full (never an unbounded wait), and a queue-time that counts against nothing
-// but is reported. One call runs on one executor; the executor is given back when it answers.
+// Admission and queueing in front of the pool: a bounded queue, answered with `overloaded` at
+// once when full (never an unbounded wait), and per-tenant concurrency. A call whose tenant is
+// at its cap waits in the same bounded queue (it counts against queue.max_length) and is skipped,
+// not blocking, when an executor frees up, so one busy tenant cannot stall the others.
 import type { Job, Outcome } from "../../runtime/src/protocol/messages.ts";
 import type { ExecutorProcess, RunOptions } from "../../runtime/src/host/executor-process.ts";
 import type { Pool } from "./pool.ts";
@@ -11,6 +12,16 @@ export class OverloadedError extends Error {
   }
 }
 
+/** Whose call this is, for per-tenant concurrency; `concurrency` null means no cap. */
+export interface TenantSlot {
+  name: string;
+  concurrency: number | null;
+}
+
+export interface SubmitOptions extends RunOptions {
+  tenant?: TenantSlot;
+}
+
 export interface Scheduled {
   outcome: Outcome;
   queueMs: number;
@@ -18,57 +29,125 @@ export interface Scheduled {
 }
 
 interface Waiter {
+  tenant: TenantSlot | undefined;
   start: (ex: ExecutorProcess) => void;
-  cancel: () => void;
+  fail: (err: Error) => void;
 }
+
+/** The pool as the scheduler sees it (a fake in unit tests). */
+export type SchedulerPool = Pick<Pool, "take" | "give" | "on">;
 
 export class Scheduler {
   private readonly queue: Waiter[] = [];
+  private readonly running = new Map<string, number>();
 
   constructor(
-    private readonly pool: Pool,
+    private readonly pool: SchedulerPool,
     private readonly maxQueue: number,
   ) {
     pool.on("available", () => this.drain());
   }
 
+  /** Calls waiting for an executor (or for their tenant's concurrency). */
   get depth(): number {
     return this.queue.length;
   }
 
-  submit(job: Job, options: RunOptions = {}): Promise<Scheduled> {
+  /** Calls of this tenant on an executor now. */
+  runningFor(tenant: string): number {
+    return this.running.get(tenant) ?? 0;
+  }
+
+  /**
+   * A view whose submit() counts against this tenant's concurrency. Lets the call path (which
+   * does not pass a tenant to submit) be given a tenant-bound scheduler per request.
+   */
+  forTenant(tenant: TenantSlot): Scheduler {
+    const view = Object.create(this) as Scheduler;
+    view.submit = (job, options = {}) => this.submit(job, { ...options, tenant });
+    return view;
+  }
+
+  submit(job: Job, options: SubmitOptions = {}): Promise<Scheduled> {
+    const { tenant, ...runOptions } = options;
     const enqueued = performance.now();
     return new Promise<Scheduled>((resolve, reject) => {
       const run = (ex: ExecutorProcess) => {
         const queueMs = performance.now() - enqueued;
-        ex.run(job, options).then((outcome) => {
-          this.pool.give(ex);
-          resolve({ outcome, queueMs, executorPid: ex.pid });
-        }, reject);
+        this.acquire(tenant);
+        const settle = () => {
+          this.release(tenant);
+          this.pool.give(ex); // a dead executor is not taken back; the pool replaces it
+          this.drain(); // a freed tenant slot may unblock a waiter even without a freed executor
+        };
+        ex.run(job, runOptions).then(
+          (outcome) => {
+            settle();
+            resolve({ outcome, queueMs, executorPid: ex.pid });
+          },
+          (err: unknown) => {
+            settle();
+            reject(err);
+          },
+        );
       };
-      const ex = this.queue.length === 0 ? this.pool.take() : null;
+      // After every drain either no executor is idle or no waiter can start, so taking one
+      // here never jumps ahead of a waiter that could have run.
+      const ex = this.underCap(tenant) ? this.pool.take() : null;
       if (ex) return run(ex);
       if (this.queue.length >= this.maxQueue) return reject(new OverloadedError(1));
       const waiter: Waiter = {
+        tenant,
         start: run,
-        cancel: () => reject(Object.assign(new Error("cancelled while queued"), { code: "cancelled" })),
+        fail: reject,
       };
       this.queue.push(waiter);
-      options.signal?.addEventListener("abort", () => {
-        const at = this.queue.indexOf(waiter);
-        if (at >= 0) {
-          this.queue.splice(at, 1);
-          waiter.cancel();
-        }
-      }, { once: true });
+      runOptions.signal?.addEventListener(
+        "abort",
+        () => {
+          const at = this.queue.indexOf(waiter);
+          if (at >= 0) {
+            this.queue.splice(at, 1);
+            waiter.fail(Object.assign(new Error("cancelled while queued"), { code: "cancelled" }));
+          }
+        },
+        { once: true },
+      );
     });
   }
 
+  /** Fails every queued call with `err` (the executors are going away). */
+  abandonQueue(err: Error): void {
+    for (const waiter of this.queue.splice(0)) waiter.fail(err);
+  }
+
+  private underCap(tenant: TenantSlot | undefined): boolean {
+    return !tenant || tenant.concurrency === null || this.runningFor(tenant.name) < tenant.concurrency;
+  }
+
+  private acquire(tenant: TenantSlot | undefined): void {
+    if (tenant) this.running.set(tenant.name, this.runningFor(tenant.name) + 1);
+  }
+
+  private release(tenant: TenantSlot | undefined): void {
+    if (!tenant) return;
+    const left = this.runningFor(tenant.name) - 1;
+    if (left > 0) this.running.set(tenant.name, left);
+    else this.running.delete(tenant.name);
+  }
+
+  // FIFO among the waiters that may start; a waiter whose tenant is at its cap keeps its place.
   private drain(): void {
-    while (this.queue.length > 0) {
+    for (let i = 0; i < this.queue.length; ) {
+      const waiter = this.queue[i]!;
+      if (!this.underCap(waiter.tenant)) {
+        i++;
+        continue;
+      }
       const ex = this.pool.take();
       if (!ex) return;
-      this.queue.shift()!.start(ex);
+      this.queue.splice(i, 1);
+      waiter.start(ex);
     }
   }
 }

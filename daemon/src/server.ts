@@ -2,55 +2,64 @@
 // OpenAPI document; every error leaves as the contract's envelope, never a stack.
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance } from "fastify";
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
-import { errors, toEnvelope } from "./errors.ts";
+import type { LoggerOptions } from "pino";
+import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { addAdmission, decorateTenant } from "./http/admission.ts";
+import { installErrorReplies } from "./http/error-replies.ts";
+import { swaggerOptions } from "./http/openapi.ts";
+import { PoolMetrics } from "./http/pool-metrics.ts";
+import { RouteTable } from "./http/route-table.ts";
+import { genReqId } from "./logging.ts";
 import { evalRoutes } from "./routes/eval.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
 import type { Services } from "./services.ts";
 
 export interface ServerOptions {
   bodyLimit: number;
-  logger: boolean | object;
-  genReqId?: (req: import("node:http").IncomingMessage) => string;
+  /** pino options (see loggerOptions in logging.ts), or false for none. */
+  logger: false | (LoggerOptions & { stream?: NodeJS.WritableStream });
 }
 
 export async function buildServer(services: Services, options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger,
     bodyLimit: options.bodyLimit,
-    genReqId: options.genReqId,
+    genReqId,
     requestIdHeader: false,
+    // Draining is answered by admission (503 `unavailable` in the envelope), not fastify's own body.
+    return503OnClosing: false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // JSON only: without the text/plain parser other bodies get 415 unsupported_media_type.
+  app.removeContentTypeParser("text/plain");
+  decorateTenant(app);
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: "Arbor", version: "0.1.0", description: "A fresh CPython interpreter for every call." },
-      components: {
-        securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
-      },
-    },
-    transform: jsonSchemaTransform,
-  });
+  const routes = new RouteTable();
+  routes.collect(app);
+  installErrorReplies(app, routes);
+  await app.register(swagger, swaggerOptions);
 
-  app.addHook("onSend", async (request, reply) => {
+  app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", String(request.id));
   });
-
-  app.setErrorHandler((err, request, reply) => {
-    const mapped = toEnvelope(err);
-    if (mapped.statusCode >= 500) request.log.error({ err }, "request failed");
-    if (mapped.retryAfterSeconds !== undefined) reply.header("retry-after", String(mapped.retryAfterSeconds));
-    reply.code(mapped.statusCode).send(mapped.body);
+  // While draining, a keep-alive connection would hold server.close() open after its last
+  // response: tell the client to go, so shutdown ends when the in-flight calls do.
+  app.addHook("onSend", async (_request, reply) => {
+    if (services.shuttingDown()) reply.header("connection", "close");
   });
-  app.setNotFoundHandler((request, reply) => {
-    const mapped = toEnvelope(errors.notFound(request.method, request.url.split("?")[0] ?? "/"));
-    reply.code(mapped.statusCode).send(mapped.body);
+  // Route patterns, not raw URLs, keep the label set bounded; unmatched requests share one label.
+  app.addHook("onResponse", async (request, reply) => {
+    services.metrics.recordHttpResponse(request.routeOptions.url ?? "unmatched", reply.statusCode);
   });
 
   await app.register(healthRoutes(services));
-  await app.register(evalRoutes(services));
+  await app.register(metricsRoutes(services, new PoolMetrics(services.metrics, services.pool, () => services.scheduler.depth)));
+  await app.register(async (v1) => {
+    addAdmission(v1, services);
+    await v1.register(evalRoutes(services));
+  });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -1,20 +1,25 @@
 // What the routes need, in one object, so that server.ts wires and routes stay thin.
-import type { FastifyRequest } from "fastify";
-import type { Tenant } from "./auth.ts";
+import type { FastifyBaseLogger, FastifyRequest } from "fastify";
+import type { RateLimiter, Tenant } from "./auth.ts";
 import type { Calls } from "./calls.ts";
+import type { ArborConfig } from "./config/index.ts";
+import type { Metrics } from "./metrics.ts";
 import type { Pool } from "./pool.ts";
 import type { Scheduler } from "./scheduler.ts";
 import type { EvalResponse } from "./wire/eval.ts";
 
-export interface CallMetrics {
-  recordCall(tenant: string, response: EvalResponse): void;
-}
-
 export interface Services {
+  config: ArborConfig;
   pool: Pool;
   scheduler: Scheduler;
-  calls: Calls;
+  metrics: Metrics;
+  rateLimiter: RateLimiter;
+  /** The call path for one tenant (its calls count against its concurrency). */
+  callsFor(tenant: Tenant): Calls;
   authenticate(request: FastifyRequest): Tenant;
+  /** True once every executor has booted, until shutdown starts: /v1/* answers 503 otherwise. */
+  accepting(): boolean;
   shuttingDown(): boolean;
-  metrics?: CallMetrics;
+  /** Records a finished call: metrics and one log line. */
+  callFinished(log: FastifyBaseLogger, tenant: Tenant, response: EvalResponse, code: string): void;
 }

@@ -1,35 +1,56 @@
 // `arbor serve`: boot the executors (with a progress line), listen, and shut down gracefully on
 // SIGTERM/SIGINT: stop accepting, let in-flight calls finish up to shutdown_timeout_ms, exit 0.
-import { createArbor } from "../app.ts";
+import { createArbor, type Arbor } from "../app.ts";
 import type { ArborConfig } from "../config/index.ts";
+import { loggerOptions } from "../logging.ts";
 
 export async function serve(config: ArborConfig): Promise<number> {
   const arbor = await createArbor({
     config,
-    logger: { level: config.log.level },
+    logger: loggerOptions(config.log),
     onBooted: (info, ready, total) => {
       process.stderr.write(`arbor: interpreters ready ${ready}/${total} (restore: ${info.strategy}, boot ${info.boot_ms} ms)\n`);
     },
   });
-  process.stderr.write(`arbor: booting ${config.workers} interpreter(s)...\n`);
-  await arbor.ready();
-  const address = await arbor.app.listen({ host: config.host, port: config.port });
-  process.stderr.write(`arbor: listening on ${address}\n`);
-
-  return await new Promise<number>((resolve) => {
-    const stop = (signal: string) => {
-      process.stderr.write(`arbor: ${signal} received, finishing in-flight calls\n`);
-      const force = setTimeout(() => {
-        process.stderr.write("arbor: shutdown deadline passed, exiting\n");
-        resolve(0);
-      }, config.shutdown_timeout_ms);
-      force.unref();
-      arbor.close().then(
-        () => resolve(0),
-        () => resolve(1),
-      );
-    };
+  // A signal while booting still exits cleanly (the executors are killed, not left behind).
+  const stopped = new Promise<number>((resolve) => {
+    const stop = (signal: string) => shutDown(arbor, config.shutdown_timeout_ms, signal).then(resolve);
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
   });
+  process.stderr.write(`arbor: booting ${config.workers} interpreter(s)...\n`);
+  await arbor.ready();
+  if (arbor.services.shuttingDown()) return await stopped;
+  const address = await arbor.app.listen({ host: config.host, port: config.port });
+  process.stderr.write(`arbor: listening on ${address}\n`);
+  return await stopped;
+}
+
+async function shutDown(arbor: Arbor, timeoutMs: number, signal: string): Promise<number> {
+  process.stderr.write(`arbor: ${signal} received, finishing in-flight calls\n`);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<"deadline">((resolve) => {
+    timer = setTimeout(() => resolve("deadline"), timeoutMs);
+  });
+  try {
+    const closed = arbor.close();
+    if ((await Promise.race([closed.then(() => "closed" as const), deadline])) === "deadline") {
+      process.stderr.write("arbor: shutdown deadline passed, stopping the calls still running\n");
+      await arbor.abort();
+      // Give the calls just stopped a moment to be answered ('crashed', or 503 when queued)
+      // before the last connections are cut.
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 1_000).unref())]);
+      arbor.app.server.closeAllConnections();
+      await closed;
+    }
+    process.stderr.write("arbor: stopped\n");
+    return 0;
+  } catch (err) {
+    process.stderr.write(`arbor: error while shutting down: ${String(err)}\n`);
+    return 1;
+  } finally {
+    clearTimeout(timer);
+    // Whatever might still hold the event loop (a stuck socket, a child) must not keep us up.
+    setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref();
+  }
 }

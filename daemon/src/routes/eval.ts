@@ -1,6 +1,9 @@
-// POST /v1/eval: validate with the wire schema, authenticate, hand to the call path.
+// POST /v1/eval: validated by the wire schema; admission (503, 401) already ran; here the tenant's
+// calls-per-minute, then the call path.
 import type { FastifyPluginAsync } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { tenantOf } from "../http/admission.ts";
+import { BEARER_SECURITY } from "../http/openapi.ts";
 import { errorEnvelope, evalRequest, evalResponse } from "../wire/eval.ts";
 import type { Services } from "../services.ts";
 
@@ -11,23 +14,25 @@ export function evalRoutes(services: Services): FastifyPluginAsync {
       {
         schema: {
           summary: "Run code in a fresh interpreter",
+          security: BEARER_SECURITY,
           body: evalRequest,
           response: { 200: evalResponse, "4xx": errorEnvelope, "5xx": errorEnvelope },
         },
       },
       async (request, reply) => {
-        const tenant = services.authenticate(request);
+        const tenant = tenantOf(request);
+        services.rateLimiter.enforce(tenant);
         const aborted = new AbortController();
         // A client that goes away cancels its call (queued or running).
         reply.raw.on("close", () => {
           if (!reply.raw.writableFinished) aborted.abort();
         });
-        const { response } = await services.calls.eval(request.body, {
+        const { response } = await services.callsFor(tenant).eval(request.body, {
           requestId: String(request.id),
           tenant,
           signal: aborted.signal,
         });
-        services.metrics?.recordCall(tenant.name, response);
+        services.callFinished(request.log, tenant, response, request.body.code);
         return response;
       },
     );

@@ -1,24 +1,49 @@
-// GET /healthz: 200 once the interpreters are ready (503 before), with what a operator wants to
-// see at a glance: pool, restore strategy in use and why, queue depth.
+// GET /healthz: 200 once some interpreter is ready (503 before and while shutting down), with what
+// an operator wants to see at a glance. GET /readyz: 200 only when every executor is ready and the
+// daemon is not shutting down, for load balancers that should route elsewhere meanwhile.
 import type { FastifyPluginAsync } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { healthResponse, readyResponse } from "../http/health-schemas.ts";
 import type { Services } from "../services.ts";
 
 export function healthRoutes(services: Services): FastifyPluginAsync {
-  return async (app) => {
-    app.get("/healthz", { schema: { summary: "Liveness and readiness" } }, async (_request, reply) => {
-      const pool = services.pool.stats();
-      const info = services.pool.info;
-      const ready = pool.ready > 0 && !services.shuttingDown();
-      reply.code(ready ? 200 : 503);
-      return {
-        status: ready ? "ok" : "starting",
-        workers: { size: pool.size, ready: pool.ready, busy: pool.busy, booting: pool.booting },
-        queue_depth: services.scheduler.depth,
-        restore: info ? { strategy: info.strategy, reason: info.strategy_reason } : null,
-        pyodide: info?.pyodide_version ?? null,
-        hard_kills: pool.hardKills,
-        crashes: pool.crashes,
-      };
-    });
+  return async (base) => {
+    const app = base.withTypeProvider<ZodTypeProvider>();
+    app.get(
+      "/healthz",
+      { schema: { summary: "Liveness: ok once interpreters are ready", response: { 200: healthResponse, 503: healthResponse } } },
+      async (_request, reply) => {
+        const pool = services.pool.stats();
+        const info = services.pool.info;
+        const shuttingDown = services.shuttingDown();
+        const ok = pool.ready > 0 && !shuttingDown;
+        reply.code(ok ? 200 : 503);
+        return {
+          status: ok ? "ok" : shuttingDown ? "shutting_down" : "starting",
+          workers: { size: pool.size, ready: pool.ready, busy: pool.busy, booting: pool.booting },
+          queue_depth: services.scheduler.depth,
+          restore: info ? { strategy: info.strategy, reason: info.strategy_reason } : null,
+          pyodide: info?.pyodide_version ?? null,
+          hard_kills: pool.hardKills,
+          crashes: pool.crashes,
+        } as const;
+      },
+    );
+    app.get(
+      "/readyz",
+      { schema: { summary: "Readiness: every interpreter ready, not shutting down", response: { 200: readyResponse, 503: readyResponse } } },
+      async (_request, reply) => {
+        const pool = services.pool.stats();
+        const shuttingDown = services.shuttingDown();
+        // Spares booting in the background do not make the daemon less ready.
+        const ready = services.accepting() && pool.ready >= pool.size;
+        reply.code(ready ? 200 : 503);
+        return {
+          status: ready ? "ready" : "not_ready",
+          workers: { size: pool.size, ready: pool.ready, booting: pool.booting },
+          shutting_down: shuttingDown,
+        } as const;
+      },
+    );
   };
 }

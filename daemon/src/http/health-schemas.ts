@@ -1,0 +1,18 @@
+// Wire shapes of the operational endpoints (/healthz, /readyz), for validation and OpenAPI.
+import { z } from "zod";
+
+export const healthResponse = z.object({
+  status: z.enum(["ok", "starting", "shutting_down"]),
+  workers: z.object({ size: z.int(), ready: z.int(), busy: z.int(), booting: z.int() }),
+  queue_depth: z.int(),
+  restore: z.object({ strategy: z.string(), reason: z.string() }).nullable().describe("Restore strategy in use and why."),
+  pyodide: z.string().nullable(),
+  hard_kills: z.int(),
+  crashes: z.int(),
+});
+
+export const readyResponse = z.object({
+  status: z.enum(["ready", "not_ready"]),
+  workers: z.object({ size: z.int(), ready: z.int(), booting: z.int() }),
+  shutting_down: z.boolean(),
+});
