@@ -2,7 +2,7 @@
 // Three baselines: right after `import json, re, collections` (cold), after warm-up calls (warm),
 // and consecutive calls with no restore at all (what a reused interpreter dirties).
 // Run: node --import tsx spikes/06-count-pages/run.mjs
-import { dirtyFactory } from "../../runtime/src/restore/dirty.ts";
+import { createDirtyStrategy, dirtyFactory } from "../../runtime/src/restore/dirty.ts";
 import { loadNative } from "../../runtime/src/restore/native.ts";
 import { TRIVIAL, SMALL_JSON, bootWithBaseline, iterations, report } from "../lib.mjs";
 
@@ -13,7 +13,8 @@ const { pyodide, memory, stackPointer } = booted;
 const cases = [["trivial print(2+2)", TRIVIAL], ["small json", SMALL_JSON], ["empty string", ""], ["x = 1", "x = 1"]];
 
 function countWithReset(tag, baseline, baseStackPointer) {
-  const strategy = dirtyFactory.create(memory, baseline);
+  // Hot pages off: with them, writtenPages() lists every hot page whether written or not.
+  const strategy = createDirtyStrategy(memory, baseline, { hot: false });
   for (const [label, code] of cases) {
     const counts = [];
     for (let i = 0; i < iterations(300); i++) {
