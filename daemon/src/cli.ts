@@ -1,9 +1,11 @@
 // `npx arbor <serve|eval|bench|mcp>`. Each command has --help; exit codes: 0 ok, 1 the Python
 // code failed (eval), 2 usage or config error.
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { ConfigError, loadConfig } from "./config/index.ts";
 import { serve } from "./commands/serve.ts";
 import { evalCommand } from "./commands/eval.ts";
+import { mcpCommand } from "./commands/mcp.ts";
 
 const USAGE = `arbor — a fresh CPython interpreter for every call
 
@@ -12,6 +14,7 @@ Usage: arbor <command> [options]
 Commands:
   serve            run the HTTP daemon (default 127.0.0.1:8787)
   eval FILE|-      run a Python file (or stdin) in a fresh interpreter; print stdout and result
+  mcp              serve the run_python tool over MCP on stdio (for agent hosts)
   bench            run the benchmarks (same as npm run bench)
 
 Run 'arbor <command> --help' for the options of one command.`;
@@ -26,6 +29,13 @@ Without a config file an embedded default is used (open, loopback only). See doc
 Runs the file (or standard input with '-') in a fresh interpreter and prints its stdout,
 stderr (to stderr) and the repr of the last expression. Exit code 1 if the code raised.
 --json prints the whole eval response as JSON instead.`,
+  mcp: `Usage: arbor mcp [--config FILE] [--workers N]
+
+Serves the MCP tool run_python over stdio (stdout is the protocol; messages go to stderr).
+Boots its own interpreters (2 unless --workers or ARBOR_WORKERS says otherwise), or with
+ARBOR_URL set forwards every call to that daemon. ARBOR_API_KEY: the tenant's key, when the
+config (or the daemon at ARBOR_URL) has tenants. The daemon serves the same tool at /mcp.
+See docs/agent-tool-backend.md.`,
   bench: `Usage: arbor bench [--quick]
 
 Runs bench/run.ts: side-by-side benchmarks, results in bench/results/.`,
@@ -49,6 +59,9 @@ export async function main(argv: string[]): Promise<number> {
         return await serve(loadConfig({ argv: rest }));
       case "eval":
         return await evalCommand(rest, (path) => (path === "-" ? readFileSync(0, "utf8") : readFileSync(path, "utf8")));
+      case "mcp":
+        // A tool process sits beside an editor or agent: a few interpreters, not one per core.
+        return await mcpCommand(() => loadConfig({ argv: rest, cpuCount: Math.min(2, availableParallelism()) }));
       case "bench": {
         const { runBench } = await import("../../bench/run.ts");
         return await runBench(rest);

@@ -10,6 +10,7 @@ import { swaggerOptions } from "./http/openapi.ts";
 import { PoolMetrics } from "./http/pool-metrics.ts";
 import { RouteTable } from "./http/route-table.ts";
 import { genReqId } from "./logging.ts";
+import { mcpRoutes } from "./mcp/route.ts";
 import { evalRoutes } from "./routes/eval.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
@@ -60,6 +61,7 @@ export async function buildServer(services: Services, options: ServerOptions): P
     addAdmission(v1, services);
     await v1.register(evalRoutes(services));
   });
+  await app.register(mcpRoutes(services));
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

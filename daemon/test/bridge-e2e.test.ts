@@ -138,6 +138,26 @@ r`, { capabilities: ["files"] });
     assert.equal(body.result, "(True, -9)");
   });
 
+  test("walking everything reachable from the host module (gc referents) finds no JS object", async () => {
+    // Everything in the interpreter is reachable from a module (via sys.modules); what must not
+    // be there is a live JS object: a JsProxy instance is a handle on the executor's JavaScript.
+    const { body } = await evalCode(`
+import host, gc
+from pyodide.ffi import JsProxy
+seen, queue, js = set(), [host], []
+while queue and len(seen) < 200000:
+    o = queue.pop()
+    if id(o) in seen:
+        continue
+    seen.add(id(o))
+    if isinstance(o, JsProxy):
+        js.append(repr(o)[:60])
+    queue.extend(gc.get_referents(o))
+(len(seen) > 1000, sorted(set(js)))`);
+    assert.equal(body.status, "ok", JSON.stringify(body.error));
+    assert.equal(body.result, "(True, [])");
+  });
+
   test("the host module holds no JS object: its functions and globals are plain Python", async () => {
     const { body } = await evalCode(`
 import host, gc, sys

@@ -118,6 +118,39 @@ for (const factory of factories) {
       }
     });
 
+    test("Python cannot plant state in the executor's JavaScript for the next call", async () => {
+      const attempts = await ex.run(
+        job(`
+from pyodide.ffi import to_js
+out = []
+o = to_js({})
+try:
+    o.constructor.constructor("return process")()
+    out.append("code generation")
+except Exception:
+    pass
+for target in (o, to_js([]), to_js(lambda: 0) if False else o):
+    try:
+        target.__proto__.arbor_leak = "x"
+        out.append("prototype pollution")
+    except Exception:
+        pass
+try:
+    o.constructor.arbor_leak = "x"
+    out.append("constructor pollution")
+except Exception:
+    pass
+import pyodide.webloop
+if pyodide.webloop.scheduleCallback is not None:
+    out.append("scheduleCallback")
+out`),
+      );
+      assert.equal(attempts.status, "ok", JSON.stringify(attempts.error));
+      assert.equal(attempts.result, "[]");
+      const next = await ex.run(job("from pyodide.ffi import to_js\nhasattr(to_js({}), 'arbor_leak')"));
+      assert.equal(next.result, "False");
+    });
+
     test("a monkeypatched runner cannot capture the next call", async () => {
       const o = await ex.run(job("import arbor_runner\narbor_runner.run = lambda c, o: '{}'\nimport io\nio.StringIO = None"));
       assert.equal(o.status, "ok");

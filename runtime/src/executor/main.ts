@@ -5,6 +5,7 @@ import { Interpreter } from "../interpreter/interpreter.ts";
 import type { StrategyName } from "../restore/strategy.ts";
 import { SyncChannel } from "./channel.ts";
 import { Watchdog } from "./watchdog.ts";
+import { freezeIntrinsics } from "../interpreter/lockdown.ts";
 
 const channel = new SyncChannel();
 
@@ -19,6 +20,8 @@ process.on("uncaughtException", (err) => {
 
 const interp = await Interpreter.create({ strategy: (process.env.ARBOR_RESTORE || undefined) as StrategyName | undefined });
 const watchdog = new Watchdog(interp.booted.interrupt);
+// Last init step: nothing of ours patches an intrinsic after this point.
+freezeIntrinsics();
 channel.send({
   t: "ready",
   info: {

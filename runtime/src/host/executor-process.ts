@@ -59,7 +59,8 @@ export class ExecutorProcess extends EventEmitter {
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "/usr/bin:/bin", NODE_ENV: "production" };
     if (options.strategy) env.ARBOR_RESTORE = options.strategy;
     if (options.recycleAfterCalls) env.ARBOR_RECYCLE_AFTER = String(options.recycleAfterCalls);
-    this.child = spawn(process.execPath, ["--import", TSX, MAIN], {
+    // No code generation from strings: a JS object that leaks to Python cannot become Function("...").
+    this.child = spawn(process.execPath, ["--disallow-code-generation-from-strings", "--import", TSX, MAIN], {
       stdio: ["ignore", "ignore", "pipe", "pipe"],
       env,
     });

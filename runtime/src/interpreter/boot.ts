@@ -121,11 +121,17 @@ function harden(pyodide: PyodideAPI): void {
   pyodide.runPython(
     [
       "import sys",
-      "for _name in ('js', 'pyodide_js'):",
-      "    sys.modules.pop(_name, None)",
+      // JS modules and their submodules (pyodide_js._api is Pyodide's whole JS API).
+      "for _name in [n for n in sys.modules if n.split('.')[0] in ('js', 'pyodide_js')]:",
+      "    del sys.modules[_name]",
+      "_name = None",
       "del _name",
       // Host paths are not the sandbox's business.
       "sys.executable = ''",
+      // JS objects Pyodide leaves reachable from Python: drop them before the snapshot.
+      "import pyodide.webloop, pyodide._package_loader",
+      "pyodide.webloop.scheduleCallback = None",
+      "pyodide._package_loader.loadedPackages = None",
     ].join("\n"),
   );
 }
