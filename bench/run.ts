@@ -1,5 +1,6 @@
 // `npm run bench`: Arbor's per-call cost measured in one run on this machine, as percentiles and
 // as ratios to the first row. Rows:
+//   executor/protocol-round-trip  a ping frame to the executor and back (no Python)
 //   executor/<strategy>  a fresh interpreter per call through an executor process (pipe round
 //                        trip + run + restore), for every restore strategy this machine has
 //   http/sequential      POST /v1/eval end to end over keep-alive HTTP (undici)
@@ -38,6 +39,12 @@ export async function runBench(args: string[]): Promise<number> {
       continue;
     }
     const ex = await ExecutorProcess.spawn({ strategy: factory.name });
+    if (rows.length === 0) {
+      // The daemon↔executor protocol alone: one tiny frame each way over the fd-3 socket pair.
+      const s = await measure(n, () => ex.ping());
+      rows.push({ row: "executor/protocol-round-trip", workload: "ping", ...s });
+      console.error(`executor ping: p50 ${s.p50_ms} ms`);
+    }
     for (const [workload, code] of Object.entries(WORKLOADS)) {
       const s = await measure(n, () => ex.run(job(code)));
       rows.push({ row: `executor/${factory.name}`, workload, ...s });
@@ -48,6 +55,8 @@ export async function runBench(args: string[]): Promise<number> {
 
   const arbor = await createArbor({ config: loadConfig({ argv: [], env: { ARBOR_WORKERS: "1" } }) });
   await arbor.ready();
+  // The warm spare boots after ready(); measure once nothing is booting in the background.
+  while (arbor.services.pool.stats().booting > 0) await new Promise((r) => setTimeout(r, 100));
   const base = await arbor.app.listen({ host: "127.0.0.1", port: 0 });
   const http = new HttpPool(base, { connections: 1 });
   for (const [workload, code] of Object.entries(WORKLOADS)) {
