@@ -3,14 +3,12 @@
 // trusts what the child says (validate.ts) and never blocks on it.
 import { type ChildProcess, spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { fileURLToPath } from "node:url";
 import type { Duplex } from "node:stream";
 import { encodeFrame, FrameDecoder } from "../protocol/frames.ts";
 import type { CallStatus, ExecutorInfo, FromExecutor, Job, Outcome, ToExecutor } from "../protocol/messages.ts";
+import { launchSpec } from "./launch.ts";
 import { parseFromExecutor } from "./validate.ts";
 
-const MAIN = fileURLToPath(new URL("../executor/main.ts", import.meta.url));
-const TSX = import.meta.resolve("tsx");
 /** How long past timeout_ms the executor gets to stop the code itself before it is killed. */
 export const HARD_KILL_GRACE_MS = 750;
 const STDERR_TAIL_BYTES = 16 * 1024;
@@ -56,14 +54,8 @@ export class ExecutorProcess extends EventEmitter {
 
   private constructor(options: SpawnOptions) {
     super();
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "/usr/bin:/bin", NODE_ENV: "production" };
-    if (options.strategy) env.ARBOR_RESTORE = options.strategy;
-    if (options.recycleAfterCalls) env.ARBOR_RECYCLE_AFTER = String(options.recycleAfterCalls);
-    // No code generation from strings: a JS object that leaks to Python cannot become Function("...").
-    this.child = spawn(process.execPath, ["--disallow-code-generation-from-strings", "--import", TSX, MAIN], {
-      stdio: ["ignore", "ignore", "pipe", "pipe"],
-      env,
-    });
+    const launch = launchSpec(options);
+    this.child = spawn(launch.command, launch.args, { stdio: ["ignore", "ignore", "pipe", "pipe"], env: launch.env });
     this.pipe = this.child.stdio[3] as Duplex;
     this.child.stderr?.on("data", (d: Buffer) => {
       this.stderrTail = (this.stderrTail + d.toString("utf8")).slice(-STDERR_TAIL_BYTES);
