@@ -1,92 +1,223 @@
-// `npm run bench`: Arbor's per-call cost measured in one run on this machine, as percentiles and
-// as ratios to the first row. Rows:
-//   executor/protocol-round-trip  a ping frame to the executor and back (no Python)
-//   executor/<strategy>  a fresh interpreter per call through an executor process (pipe round
-//                        trip + run + restore), for every restore strategy this machine has
-//   http/sequential      POST /v1/eval end to end over keep-alive HTTP (undici)
-// Writes bench/results/<date>.json and prints a markdown table. --quick runs fewer iterations.
+// `npm run bench` (≈5–8 min) / `npm run bench -- --quick` (≈1 min, three workloads): Arbor against the
+// alternatives, in one run on one machine, every workload in every row, hdr-histogram
+// percentiles and ratios to the first row (a reused Pyodide with no reset: the floor).
+//
+// Sections, in order (each row checks every answer, so no row can be fast by failing):
+//   pyodide     child process: reused Pyodide, no reset (floor); fresh loadPyodide() per call;
+//               loadPyodide from a memory snapshot per call; memory per in-process instance
+//   executor    Arbor's executor process driven directly, one row per restore strategy this
+//               machine has (dirty = default, memcpy, cow); RSS/PSS per executor
+//   subprocess  `python3 -c CODE` per call (native CPython), peak RSS
+//   http        `arbor serve` in its own process (plan.workers executors), POST /v1/eval over
+//               keep-alive undici: sequential, then concurrency 2/8/32, with calls/s
+//   branching   /v1/states: eval in a state, fork with K = 1/8/64/256 branches (forks/s),
+//               memory per stored state; "not available in this build" on a 404
+// Writes bench/results/<date>[-quick].{json,md,svg} and prints the markdown.
+// Options: --quick; --only pyodide,executor,... (sections); --workloads print,sqlite,...;
+// --url http://host:port (use a running daemon for http and branching; its memory is not read).
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Pool as HttpPool } from "undici";
-import { ExecutorProcess } from "../runtime/src/host/executor-process.ts";
-import { availableFactories } from "../runtime/src/restore/select.ts";
-import { createArbor } from "../daemon/src/app.ts";
-import { loadConfig } from "../daemon/src/config/index.ts";
-import { measure, round, type Summary } from "./lib/stats.ts";
+import { renderSvg } from "./chart.ts";
+import { startDaemon } from "./lib/daemon.ts";
+import { describeMachine, isBusy, load, resolvePython3, treeMemory, type ProcMemory } from "./lib/machine.ts";
+import { renderMarkdown } from "./lib/report.ts";
+import { RESULT_PREFIX, type Branching, type MemoryReport, type Plan, type Results, type Row, type Skipped } from "./lib/results.ts";
+import { round, type Summary } from "./lib/stats.ts";
+import { WORKLOADS, workloadsNamed } from "./lib/workloads.ts";
+import { branchingSection } from "./sections/branching.ts";
+import { executorSection } from "./sections/executor.ts";
+import { httpSection } from "./sections/http.ts";
+import { subprocessSection } from "./sections/subprocess.ts";
 
-const WORKLOADS: Record<string, string> = {
-  trivial: "print(2+2)",
-  json: "import json\nd = {'items': [{'id': i, 'name': f'n{i}', 'tags': ['a', 'b']} for i in range(200)]}\ns = json.dumps(d)\nlen(json.loads(s)['items'])",
-};
+const QUICK_WORKLOADS = ["print", "json-100k", "sqlite"];
+const SECTIONS = ["pyodide", "executor", "subprocess", "http", "branching"] as const;
+type Section = (typeof SECTIONS)[number];
 
-interface Row extends Summary {
-  row: string;
-  workload: string;
-  ratio_p50: number;
+export function makePlan(quick: boolean, workloads: string[]): Plan {
+  return quick
+    ? {
+        quick,
+        workloads,
+        row: { maxN: 1000, budgetMs: 300, minN: 3, warmup: 10 },
+        freshN: 2,
+        freshWorkloads: workloads.slice(0, 1),
+        snapshot: { maxN: 10, budgetMs: 400, minN: 2, warmup: 1 },
+        subprocess: { maxN: 100, budgetMs: 300, minN: 3, warmup: 1 },
+        concurrent: { maxN: 2000, budgetMs: 300, minN: 8, warmup: 1 },
+        concurrency: [2, 8, 32],
+        branches: [1, 8, 64],
+        fork: { maxN: 50, budgetMs: 500, minN: 2, warmup: 1 },
+        statesForMemory: 4,
+        workers: 2,
+      }
+    : {
+        quick,
+        workloads,
+        row: { maxN: 5000, budgetMs: 3000, minN: 10, warmup: 30 },
+        freshN: 3,
+        freshWorkloads: workloads,
+        snapshot: { maxN: 100, budgetMs: 3000, minN: 5, warmup: 1 },
+        subprocess: { maxN: 1000, budgetMs: 3000, minN: 10, warmup: 2 },
+        concurrent: { maxN: 20_000, budgetMs: 3000, minN: 32, warmup: 1 },
+        concurrency: [2, 8, 32],
+        branches: [1, 8, 64, 256],
+        fork: { maxN: 500, budgetMs: 3000, minN: 3, warmup: 1 },
+        statesForMemory: 16,
+        workers: 2,
+      };
+}
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (i < 0) return undefined;
+  const a = args[i]!;
+  return a.includes("=") ? a.slice(a.indexOf("=") + 1) : args[i + 1];
+}
+
+/** Runs bench/sections/pyodide.ts in its own process and returns what it printed. */
+async function pyodideChild(plan: Plan): Promise<{ rows: Row[]; memory: MemoryReport["pyodide"]; pyodide: string }> {
+  const script = fileURLToPath(new URL("./sections/pyodide.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", script, JSON.stringify(plan)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let stdout = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+  const code = await new Promise<number | null>((r) => child.once("exit", r));
+  const line = stdout.split("\n").find((l) => l.startsWith(RESULT_PREFIX));
+  if (code !== 0 || !line) throw new Error(`bench/sections/pyodide.ts failed (exit ${code})`);
+  return JSON.parse(line.slice(RESULT_PREFIX.length));
+}
+
+/** The commit measured, and whether runtime/ or daemon/ had uncommitted changes (then measured too). */
+function gitState(): { commit: string; uncommitted: string[] } {
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  try {
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+    const status = execFileSync("git", ["status", "--porcelain", "--", "runtime", "daemon", "package.json"], { cwd: root, encoding: "utf8" });
+    return { commit, uncommitted: status.split("\n").filter(Boolean).map((l) => l.slice(3)) };
+  } catch {
+    return { commit: "unknown (not a git checkout)", uncommitted: [] };
+  }
 }
 
 export async function runBench(args: string[]): Promise<number> {
+  const started = performance.now();
   const quick = args.includes("--quick");
-  const n = quick ? 200 : 2000;
-  const rows: Omit<Row, "ratio_p50">[] = [];
-  const job = (code: string) => ({ code, timeout_ms: 10_000, memory_mb: 256, max_output_bytes: 1 << 20 });
+  const only = option(args, "--only")?.split(",") as Section[] | undefined;
+  const bad = only?.filter((s) => !SECTIONS.includes(s));
+  if (bad?.length) {
+    console.error(`unknown section(s) ${bad.join(", ")}; sections: ${SECTIONS.join(", ")}`);
+    return 2;
+  }
+  const url = option(args, "--url");
+  // --quick runs the three fast workloads unless --workloads says otherwise.
+  const named = option(args, "--workloads")?.split(",") ?? (quick ? QUICK_WORKLOADS : undefined);
+  const workloads = workloadsNamed(named).map((w) => w.name);
+  const plan = makePlan(quick, workloads);
+  const runs = (s: Section) => !only || only.includes(s);
+  const log = (s: string) => console.error(s);
+  const command = `npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}`;
 
-  for (const factory of await availableFactories()) {
-    const probe = factory.probe();
-    if (!probe.ok) {
-      console.error(`skip executor/${factory.name}: ${probe.reason}`);
-      continue;
+  const py = resolvePython3();
+  const loadStart = load();
+  const sections: Record<string, number[]> = {};
+  const rows: Row[] = [];
+  const skipped: Skipped[] = [];
+  const memory: MemoryReport = { executors: [] };
+  let branching: Branching = { available: false, forks: [], reason: "section not run" };
+  let ping: Summary | undefined;
+  let pyodideVersion = "unknown";
+  const warnings: string[] = [];
+  const git = gitState();
+  if (git.uncommitted.length) warnings.push(`uncommitted changes in ${git.uncommitted.length} file(s) under runtime/, daemon/ or package.json are measured too (${git.uncommitted.slice(0, 5).join(", ")}${git.uncommitted.length > 5 ? ", ..." : ""})`);
+  if (isBusy(loadStart)) warnings.push(`load average ${loadStart[0]} at the start is above the ${describeMachine("", "").cpus} cores: other processes compete for the CPUs and inflate every row`);
+  log(`bench: ${quick ? "quick" : "full"} run, workloads ${workloads.join(", ")}; load ${loadStart.join(" ")}`);
+
+  const section = async (name: Section, fn: () => Promise<void>) => {
+    if (!runs(name)) return;
+    log(`— ${name} (load ${load().join(" ")})`);
+    await fn();
+    sections[name] = load();
+    if (isBusy(sections[name]!)) warnings.push(`load average ${sections[name]![0]} after the ${name} section is above the core count`);
+  };
+
+  await section("pyodide", async () => {
+    const r = await pyodideChild(plan);
+    rows.push(...r.rows);
+    memory.pyodide = r.memory;
+    pyodideVersion = r.pyodide;
+  });
+  await section("executor", async () => {
+    const r = await executorSection(plan, log);
+    rows.push(...r.rows);
+    skipped.push(...r.skipped);
+    memory.executors = r.memory;
+    ping = r.ping ?? undefined;
+  });
+  await section("subprocess", async () => {
+    const r = await subprocessSection(plan, "path" in py ? py.path : null, "error" in py ? `python3 not usable: ${py.error}` : "", log);
+    rows.push(...r.rows);
+    skipped.push(...r.skipped);
+    memory.python3_peak_rss_mb = r.peakRssMb;
+  });
+  if (runs("http") || runs("branching")) {
+    const daemon = await startDaemon(plan.workers, url);
+    try {
+      await section("http", async () => {
+        rows.push(...(await httpSection(plan, daemon.url, log)));
+        if (daemon.pid !== null) {
+          const t = treeMemory(daemon.pid);
+          memory.daemon = { self: t.self, executors: t.children.map(({ pid: _pid, ...m }) => m as ProcMemory) };
+        }
+      });
+      await section("branching", async () => {
+        branching = await branchingSection(plan, daemon.url, daemon.pid, log);
+      });
+    } finally {
+      await daemon.stop();
     }
-    const ex = await ExecutorProcess.spawn({ strategy: factory.name });
-    if (rows.length === 0) {
-      // The daemon↔executor protocol alone: one tiny frame each way over the fd-3 socket pair.
-      const s = await measure(n, () => ex.ping());
-      rows.push({ row: "executor/protocol-round-trip", workload: "ping", ...s });
-      console.error(`executor ping: p50 ${s.p50_ms} ms`);
-    }
-    for (const [workload, code] of Object.entries(WORKLOADS)) {
-      const s = await measure(n, () => ex.run(job(code)));
-      rows.push({ row: `executor/${factory.name}`, workload, ...s });
-      console.error(`executor/${factory.name} ${workload}: p50 ${s.p50_ms} ms`);
-    }
-    ex.kill("killed_shutdown");
   }
 
-  const arbor = await createArbor({ config: loadConfig({ argv: [], env: { ARBOR_WORKERS: "1" } }) });
-  await arbor.ready();
-  // The warm spare boots after ready(); measure once nothing is booting in the background.
-  while (arbor.services.pool.stats().booting > 0) await new Promise((r) => setTimeout(r, 100));
-  const base = await arbor.app.listen({ host: "127.0.0.1", port: 0 });
-  const http = new HttpPool(base, { connections: 1 });
-  for (const [workload, code] of Object.entries(WORKLOADS)) {
-    const body = JSON.stringify({ code });
-    const s = await measure(n, async () => {
-      const res = await http.request({ path: "/v1/eval", method: "POST", headers: { "content-type": "application/json" }, body });
-      await res.body.text();
-    });
-    rows.push({ row: "http/sequential", workload, ...s });
-    console.error(`http/sequential ${workload}: p50 ${s.p50_ms} ms`);
+  // Ratios against the first row of each workload (the floor when the pyodide section ran).
+  const order = ["pyodide/reused-no-reset"];
+  for (const w of workloads) {
+    const mine = rows.filter((r) => r.workload === w);
+    const first = mine.find((r) => r.row === order[0]) ?? mine[0];
+    for (const r of mine) r.ratio_p50 = first ? round(r.p50_ms / first.p50_ms, 2) : undefined;
   }
-  await http.close();
-  await arbor.close();
 
-  const firstP50 = new Map<string, number>();
-  for (const r of rows) if (!firstP50.has(r.workload)) firstP50.set(r.workload, r.p50_ms);
-  const withRatio: Row[] = rows.map((r) => ({ ...r, ratio_p50: round(r.p50_ms / firstP50.get(r.workload)!, 2) }));
-
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ${process.platform} ${process.arch}`;
-  const table = [
-    `| row | workload | n | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | p50 ÷ first row |`,
-    `|---|---|---|---|---|---|---|---|---|`,
-    ...withRatio.map((r) => `| ${r.row} | ${r.workload} | ${r.n} | ${r.p50_ms} | ${r.p90_ms} | ${r.p99_ms} | ${r.p999_ms} | ${r.max_ms} | ${r.ratio_p50} |`),
-  ].join("\n");
-  console.log(`Machine: ${machine}\nCommand: npm run bench${quick ? " -- --quick" : ""}\n\n${table}`);
+  const loadEnd = load();
+  if (isBusy(loadEnd)) warnings.push(`load average ${loadEnd[0]} at the end is above the core count`);
+  const date = new Date().toISOString().slice(0, 10);
+  const results: Results = {
+    date,
+    command,
+    git,
+    quick,
+    machine: describeMachine(pyodideVersion, "version" in py ? py.version : "no python3"),
+    load: { start: loadStart, end: loadEnd, sections },
+    warnings,
+    duration_s: Math.round((performance.now() - started) / 1000),
+    plan,
+    workloads: WORKLOADS.filter((w) => workloads.includes(w.name)).map((w) => ({ name: w.name, title: w.title })),
+    rows,
+    skipped,
+    ping,
+    branching,
+    memory,
+  };
+  if (!runs("pyodide")) results.machine.pyodide = "314.0.7 (pyodide section not run)";
   const dir = fileURLToPath(new URL("./results/", import.meta.url));
   mkdirSync(dir, { recursive: true });
-  const file = `${dir}${new Date().toISOString().slice(0, 10)}${quick ? "-quick" : ""}.json`;
-  writeFileSync(file, `${JSON.stringify({ machine, quick, rows: withRatio }, null, 2)}\n`);
-  console.error(`wrote ${file}`);
+  const base = `${dir}${date}${quick ? "-quick" : ""}${only ? `-${only.join("+")}` : ""}`;
+  const md = renderMarkdown(results);
+  writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(`${base}.md`, `${md}\n`);
+  if (rows.length) writeFileSync(`${base}.svg`, renderSvg(results));
+  console.log(md);
+  for (const w of warnings) console.error(`WARNING: ${w}`);
+  console.error(`wrote ${base}.{json,md${rows.length ? ",svg" : ""}} in ${results.duration_s} s`);
   return 0;
 }
 

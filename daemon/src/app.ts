@@ -3,6 +3,8 @@ import type { FastifyInstance } from "fastify";
 import type { LoggerOptions } from "pino";
 import { authenticate, RateLimiter } from "./auth.ts";
 import { Calls } from "./calls.ts";
+import { Placement } from "./states/placement.ts";
+import { StateStore } from "./states/store.ts";
 import { configWarnings, type ArborConfig } from "./config/index.ts";
 import { errors } from "./errors.ts";
 import { UNAVAILABLE_RETRY_SECONDS } from "./http/admission.ts";
@@ -46,6 +48,8 @@ export async function createArbor(options: ArborOptions): Promise<Arbor> {
     log: (msg, extra) => app?.log.warn(extra ?? {}, msg),
   });
   const scheduler = new Scheduler(pool, config.queue.max_length);
+  const states = new StateStore({ maxBytes: config.states.max_bytes, ttlMs: config.states.ttl_ms });
+  states.startSweeping();
   const metrics = new Metrics();
   const services: Services = {
     config,
@@ -53,7 +57,8 @@ export async function createArbor(options: ArborOptions): Promise<Arbor> {
     scheduler,
     metrics,
     rateLimiter: new RateLimiter(),
-    callsFor: (tenant) => new Calls(scheduler.forTenant({ name: tenant.name, concurrency: tenant.limits.concurrency })),
+    calls: new Calls(scheduler, states, new Placement(states)),
+    states,
     authenticate: (request) => authenticate(request.headers.authorization, config),
     accepting: () => booted && !shuttingDown,
     shuttingDown: () => shuttingDown,
@@ -73,6 +78,7 @@ export async function createArbor(options: ArborOptions): Promise<Arbor> {
       shuttingDown = true;
       await server.close();
       await pool.close();
+      states.stop();
     },
     abort: async () => {
       shuttingDown = true;

@@ -8,6 +8,9 @@ import type { HostCallRecord } from "./bridge/messages.ts";
 import { effectivePolicy, type CapabilitiesConfig } from "./bridge/policy.ts";
 import { errors } from "./errors.ts";
 import { OverloadedError, type Scheduler } from "./scheduler.ts";
+import type { Placement } from "./states/placement.ts";
+import { StateStore, type StoredState } from "./states/store.ts";
+import type { ExecutorProcess } from "../../runtime/src/host/executor-process.ts";
 import type { EvalRequest, EvalResponse } from "./wire/eval.ts";
 
 export interface CallContext {
@@ -20,12 +23,27 @@ export interface CallResult {
   response: EvalResponse;
   outcome: Outcome;
   queueMs: number;
+  /** Set when the call asked for a checkpoint and left a usable state. */
+  state?: StoredState;
+}
+
+/** Where a call starts and whether its end is kept (the branching endpoints). */
+export interface CallTarget {
+  /** Run on a fresh copy of this state instead of the snapshot. */
+  base?: StoredState;
+  checkpoint?: boolean;
+  /** One branch of a fork: admitted past queue.max_length (the fork is bounded by itself). */
+  branch?: boolean;
 }
 
 export class Calls {
-  constructor(private readonly scheduler: Scheduler) {}
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly store: StateStore,
+    private readonly placement: Placement,
+  ) {}
 
-  async eval(req: EvalRequest, ctx: CallContext): Promise<CallResult> {
+  async eval(req: EvalRequest, ctx: CallContext, target: CallTarget = {}): Promise<CallResult> {
     const started = performance.now();
     const limits = resolveCallLimits(req, ctx.tenant.limits);
     const capabilities = ctx.tenant.capabilities as CapabilitiesConfig;
@@ -52,10 +70,22 @@ export class Calls {
       files: req.files,
       return_files: req.return_files,
       seed: req.seed,
+      base_state: target.base?.id,
+      checkpoint_id: target.checkpoint ? StateStore.newId() : undefined,
+    };
+    let madeOn: ExecutorProcess | undefined;
+    const forExecutor = (ex: ExecutorProcess) => {
+      madeOn = ex;
+      return this.placement.prepare(ex, job);
     };
     let scheduled;
     try {
-      scheduled = await this.scheduler.submit(job, { signal: ctx.signal, onHostCall });
+      scheduled = await this.scheduler.submit(forExecutor, {
+        signal: ctx.signal,
+        onHostCall,
+        tenant: { name: ctx.tenant.name, concurrency: ctx.tenant.limits.concurrency },
+        unbounded: target.branch,
+      });
     } catch (e) {
       if (e instanceof OverloadedError) {
         throw errors.overloaded(e.retryAfterSeconds, "All interpreters are busy and the queue is full; retry later.", {
@@ -65,6 +95,15 @@ export class Calls {
       throw e;
     }
     const { outcome, queueMs } = scheduled;
+    let state: StoredState | undefined;
+    if (outcome.checkpoint) {
+      if (outcome.checkpoint.id !== job.checkpoint_id || outcome.checkpoint.parent_id !== (job.base_state ?? null)) {
+        throw errors.internal(new Error("executor returned a checkpoint that was not asked for"));
+      }
+      state = this.store.add(ctx.tenant.name, outcome.checkpoint);
+      if (madeOn) this.placement.madeOn(madeOn, state.id);
+      delete outcome.checkpoint;
+    }
     const response: EvalResponse = {
       id: ctx.requestId,
       status: outcome.status,
@@ -82,7 +121,8 @@ export class Calls {
         total_ms: round(performance.now() - started),
       },
     };
-    return { response, outcome, queueMs };
+    if (target.checkpoint) response.state_id = state?.id ?? null;
+    return { response, outcome, queueMs, state };
   }
 }
 

@@ -64,7 +64,7 @@ export class Pool extends EventEmitter {
   }
 
   give(ex: ExecutorProcess): void {
-    if (!ex.alive || this.closed) return;
+    if (!ex.alive || ex.retiring || this.closed) return;
     this.idle.push(ex);
     this.emit("available");
   }
@@ -108,7 +108,31 @@ export class Pool extends EventEmitter {
   private enlist(ex: ExecutorProcess): void {
     this.all.add(ex);
     ex.once("exit", (e: { reason: ExitReason; hadJob: boolean }) => this.onExit(ex, e));
+    // A retiring executor is replaced as soon as it says so, not when it is gone.
+    ex.once("retiring", () => this.replace(ex));
     this.give(ex);
+  }
+
+  private readonly replaced = new WeakSet<ExecutorProcess>();
+
+  /** Takes `ex` out of rotation and puts a spare (or a new executor) in its place, once. */
+  private replace(ex: ExecutorProcess): void {
+    if (this.replaced.has(ex)) return;
+    this.replaced.add(ex);
+    this.all.delete(ex);
+    const at = this.idle.indexOf(ex);
+    if (at >= 0) this.idle.splice(at, 1);
+    if (this.closed) return;
+    this.counters.respawns++;
+    const spare = this.spares.shift();
+    if (spare?.alive) {
+      this.enlist(spare);
+      this.bootSpare();
+      return;
+    }
+    this.spawnOne().catch((err: unknown) => {
+      this.options.log?.("replacement executor failed to boot", { error: String(err) });
+    });
   }
 
   private bootSpare(): void {
@@ -129,23 +153,12 @@ export class Pool extends EventEmitter {
   }
 
   private onExit(ex: ExecutorProcess, e: { reason: ExitReason; hadJob: boolean }): void {
-    this.all.delete(ex);
-    const at = this.idle.indexOf(ex);
-    if (at >= 0) this.idle.splice(at, 1);
     if (e.reason === "killed_timeout") this.counters.hardKills++;
     else if (e.reason === "retired") this.counters.retired++;
     else if (e.reason === "exited" || e.reason === "killed_protocol") this.counters.crashes++;
-    if (this.closed) return;
-    this.options.log?.("executor exited; replacing it", { pid: ex.pid, reason: e.reason, retire: ex.retireReason, stderr: ex.lastStderr.slice(-500) });
-    this.counters.respawns++;
-    const spare = this.spares.shift();
-    if (spare?.alive) {
-      this.enlist(spare);
-      this.bootSpare();
-      return;
+    if (!this.closed && !this.replaced.has(ex)) {
+      this.options.log?.("executor exited; replacing it", { pid: ex.pid, reason: e.reason, retire: ex.retireReason, stderr: ex.lastStderr.slice(-500) });
     }
-    this.spawnOne().catch((err: unknown) => {
-      this.options.log?.("replacement executor failed to boot", { error: String(err) });
-    });
+    this.replace(ex);
   }
 }

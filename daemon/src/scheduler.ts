@@ -20,7 +20,12 @@ export interface TenantSlot {
 
 export interface SubmitOptions extends RunOptions {
   tenant?: TenantSlot;
+  /** Admit past queue.max_length (the branches of one fork request, already bounded by it). */
+  unbounded?: boolean;
 }
+
+/** A job, or a function that completes it for the executor it lands on (e.g. states it lacks). */
+export type JobFor = Job | ((ex: ExecutorProcess) => Job);
 
 export interface Scheduled {
   outcome: Outcome;
@@ -58,18 +63,8 @@ export class Scheduler {
     return this.running.get(tenant) ?? 0;
   }
 
-  /**
-   * A view whose submit() counts against this tenant's concurrency. Lets the call path (which
-   * does not pass a tenant to submit) be given a tenant-bound scheduler per request.
-   */
-  forTenant(tenant: TenantSlot): Scheduler {
-    const view = Object.create(this) as Scheduler;
-    view.submit = (job, options = {}) => this.submit(job, { ...options, tenant });
-    return view;
-  }
-
-  submit(job: Job, options: SubmitOptions = {}): Promise<Scheduled> {
-    const { tenant, ...runOptions } = options;
+  submit(job: JobFor, options: SubmitOptions = {}): Promise<Scheduled> {
+    const { tenant, unbounded, ...runOptions } = options;
     const enqueued = performance.now();
     return new Promise<Scheduled>((resolve, reject) => {
       const run = (ex: ExecutorProcess) => {
@@ -80,7 +75,14 @@ export class Scheduler {
           this.pool.give(ex); // a dead executor is not taken back; the pool replaces it
           this.drain(); // a freed tenant slot may unblock a waiter even without a freed executor
         };
-        ex.run(job, runOptions).then(
+        let forEx: Job;
+        try {
+          forEx = typeof job === "function" ? job(ex) : job;
+        } catch (err) {
+          settle();
+          return reject(err);
+        }
+        ex.run(forEx, runOptions).then(
           (outcome) => {
             settle();
             resolve({ outcome, queueMs, executorPid: ex.pid });
@@ -95,7 +97,7 @@ export class Scheduler {
       // here never jumps ahead of a waiter that could have run.
       const ex = this.underCap(tenant) ? this.pool.take() : null;
       if (ex) return run(ex);
-      if (this.queue.length >= this.maxQueue) return reject(new OverloadedError(1));
+      if (!unbounded && this.queue.length >= this.maxQueue) return reject(new OverloadedError(1));
       const waiter: Waiter = {
         tenant,
         start: run,

@@ -1,7 +1,7 @@
 // buildServer(): the fastify app, not listening. Zod schemas validate every route and feed the
 // OpenAPI document; every error leaves as the contract's envelope, never a stack.
 import swagger from "@fastify/swagger";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { LoggerOptions } from "pino";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { addAdmission, decorateTenant } from "./http/admission.ts";
@@ -9,9 +9,11 @@ import { installErrorReplies } from "./http/error-replies.ts";
 import { swaggerOptions } from "./http/openapi.ts";
 import { PoolMetrics } from "./http/pool-metrics.ts";
 import { RouteTable } from "./http/route-table.ts";
+import { toEnvelope } from "./errors.ts";
 import { genReqId } from "./logging.ts";
 import { mcpRoutes } from "./mcp/route.ts";
 import { evalRoutes } from "./routes/eval.ts";
+import { statesRoutes } from "./routes/states.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import type { Services } from "./services.ts";
@@ -30,6 +32,12 @@ export async function buildServer(services: Services, options: ServerOptions): P
     requestIdHeader: false,
     // Draining is answered by admission (503 `unavailable` in the envelope), not fastify's own body.
     return503OnClosing: false,
+    // Errors fastify raises before routing (a malformed URL, a bad content type header) leave in
+    // the same envelope as every other error.
+    frameworkErrors: (err, _request, reply) => {
+      const mapped = toEnvelope(err);
+      (reply as unknown as FastifyReply).code(mapped.statusCode).send(mapped.body);
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -60,6 +68,7 @@ export async function buildServer(services: Services, options: ServerOptions): P
   await app.register(async (v1) => {
     addAdmission(v1, services);
     await v1.register(evalRoutes(services));
+    await v1.register(statesRoutes(services));
   });
   await app.register(mcpRoutes(services));
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());

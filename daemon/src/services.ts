@@ -6,6 +6,7 @@ import type { ArborConfig } from "./config/index.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Pool } from "./pool.ts";
 import type { Scheduler } from "./scheduler.ts";
+import type { StateStore } from "./states/store.ts";
 import type { EvalResponse } from "./wire/eval.ts";
 
 export interface Services {
@@ -14,8 +15,10 @@ export interface Services {
   scheduler: Scheduler;
   metrics: Metrics;
   rateLimiter: RateLimiter;
-  /** The call path for one tenant (its calls count against its concurrency). */
-  callsFor(tenant: Tenant): Calls;
+  /** The call path (request → limits → scheduler → executor → response). */
+  calls: Calls;
+  /** Kept interpreter states (branching). */
+  states: StateStore;
   authenticate(request: FastifyRequest): Tenant;
   /** True once every executor has booted, until shutdown starts: /v1/* answers 503 otherwise. */
   accepting(): boolean;

@@ -75,13 +75,13 @@ test("queue.max_length 0 never queues", async () => {
 test("a tenant at its concurrency waits in the queue while an executor is idle; other tenants pass", async () => {
   const { pool, scheduler, running } = setup(3, 10);
   const solo = { name: "solo", concurrency: 1 };
-  const first = scheduler.forTenant(solo).submit(job);
-  const second = scheduler.forTenant(solo).submit(job);
+  const first = scheduler.submit(job, { tenant: solo });
+  const second = scheduler.submit(job, { tenant: solo });
   assert.equal(scheduler.runningFor("solo"), 1);
   assert.equal(scheduler.depth, 1, "the second call of solo waits");
   assert.equal(pool.idle.length, 2, "although executors are idle");
 
-  const other = scheduler.forTenant({ name: "other", concurrency: null }).submit(job);
+  const other = scheduler.submit(job, { tenant: { name: "other", concurrency: null } });
   assert.equal(scheduler.depth, 1, "another tenant is not held up by solo's waiting call");
   assert.equal(running().length, 2);
 
@@ -97,8 +97,11 @@ test("a tenant at its concurrency waits in the queue while an executor is idle; 
 
 test("a waiting call whose tenant is at its cap does not block the ones behind it", async () => {
   const { scheduler, running } = setup(2, 10);
-  const solo = scheduler.forTenant({ name: "solo", concurrency: 1 });
-  const bulk = scheduler.forTenant({ name: "bulk", concurrency: null });
+  const tenantOf = (name: string, concurrency: number | null) => ({
+    submit: (j: typeof job) => scheduler.submit(j, { tenant: { name, concurrency } }),
+  });
+  const solo = tenantOf("solo", 1);
+  const bulk = tenantOf("bulk", null);
   const finish = (code: string) => running().find((e) => e.code === code)!.finish!();
   const s1 = solo.submit({ ...job, code: "s1" }); // runs
   const b1 = bulk.submit({ ...job, code: "b1" }); // runs

@@ -40,16 +40,20 @@ describe("limits over HTTP", () => {
     assert.equal(next.result, "'still serving'");
   });
 
-  test("a 100 MB print flood stops at max_output_bytes and does not grow the daemon", async () => {
+  test("a 100 MB print flood stops at max_output_bytes and does not grow the daemon with it", async () => {
     const flood = { code: "import sys\nfor _ in range(100):\n    sys.stdout.write('x' * 10**6)" };
     await evalCode(flood); // warm the path once
     const rssBefore = process.memoryUsage().rss;
-    const body = await evalCode(flood);
+    for (let i = 0; i < 3; i++) {
+      const body = await evalCode(flood);
+      assert.equal(body.status, "output_limit");
+      assert.equal(body.truncated, true);
+      assert.ok(Buffer.byteLength(body.stdout) <= 1024 * 1024);
+    }
+    // 300 MB were printed; the daemon only ever holds max_output_bytes of it per call (RSS moves
+    // with GC timing, hence a bound far below the flood, not an exact one).
     const grown = process.memoryUsage().rss - rssBefore;
-    assert.equal(body.status, "output_limit");
-    assert.equal(body.truncated, true);
-    assert.ok(Buffer.byteLength(body.stdout) <= 1024 * 1024);
-    assert.ok(grown < 32 * 1024 * 1024, `daemon RSS grew by ${grown} bytes`);
+    assert.ok(grown < 64 * 1024 * 1024, `daemon RSS grew by ${grown} bytes over 300 MB of output`);
   });
 
   test("while one call is stuck until its deadline, other calls are answered", async () => {

@@ -2,7 +2,7 @@
 // It never fails `npm install`: without the addon every strategy falls back to memcpy restore,
 // and the runtime says so in its log and in /healthz.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -30,4 +30,14 @@ const args = isJs ? [gyp, "rebuild", ...nodedir] : ["rebuild", ...nodedir];
 const r = spawnSync(cmd, args, { cwd: here, stdio: "inherit" });
 if (r.status !== 0) {
   console.warn("arbor: native restore addon failed to build; the runtime will fall back to memcpy restore");
+}
+
+// The executor launcher (Landlock, uid drop before node starts): one C file, one cc call. Without
+// it executors start unconfined by Landlock, and the daemon says so in its log and in /healthz.
+const launcherDir = join(here, "..", "launcher");
+if (existsSync(join(launcherDir, "arbor-launch.c"))) {
+  mkdirSync(join(launcherDir, "build"), { recursive: true });
+  const cc = process.env.CC ?? "cc";
+  const l = spawnSync(cc, ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-o", join(launcherDir, "build", "arbor-launch"), join(launcherDir, "arbor-launch.c")], { stdio: "inherit" });
+  if (l.status !== 0) console.warn("arbor: executor launcher failed to build; executors will run without Landlock and uid drop");
 }

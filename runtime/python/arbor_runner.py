@@ -29,6 +29,14 @@ _exec = exec
 _eval = eval
 _compile = compile
 
+# The cell's globals: one `__main__` module, as in a REPL. Every call starts from the snapshot,
+# so it is empty each time; a checkpointed state keeps what its cells defined.
+import types as _types
+
+_MAIN = _types.ModuleType("__main__")
+_MAIN.__dict__["__builtins__"] = __builtins__
+sys.modules["__main__"] = _MAIN
+
 
 class OutputLimitExceeded(BaseException):
     """Raised into user code once stdout+stderr+result pass max_output_bytes.
@@ -140,7 +148,7 @@ def run(code, options_json):
         linecache.cache[CELL] = (len(code), None, code.splitlines(True), CELL)
         tree = ast.parse(code, CELL, "exec")
         body, last = _split_last_expression(tree)
-        namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+        namespace = _MAIN.__dict__
         _exec(_compile(body, CELL, "exec"), namespace)
         if last is not None:
             value = _eval(_compile(last, CELL, "eval"), namespace)

@@ -6,6 +6,7 @@ import { WORKSPACE } from "./interpreter/boot.ts";
 import type { Interpreter } from "./interpreter/interpreter.ts";
 import { InterpreterTrap } from "./interpreter/js-state.ts";
 import type { Watchdog } from "./executor/watchdog.ts";
+import type { StateCache } from "./interpreter/states.ts";
 import type { CallStatus, InputFile, Job, Outcome, PythonError } from "./protocol/messages.ts";
 
 const MIB = 1024 * 1024;
@@ -39,10 +40,22 @@ export function workspacePath(path: string): string {
   return resolved;
 }
 
-export function execute(interp: Interpreter, watchdog: Watchdog | null, job: Job, restoreMs: number): Outcome {
+export function execute(interp: Interpreter, watchdog: Watchdog | null, job: Job, restoreMs: number, states: StateCache): Outcome {
   const { pyodide, memoryCap, runCell } = interp.booted;
   const FS = pyodide.FS;
   const inputs = new Map<string, string>();
+  memoryCap.beginCall(job.memory_mb * MIB);
+  // Between calls the interpreter rests in the last call's base state; move it if this call
+  // starts elsewhere.
+  const enterStarted = performance.now();
+  try {
+    if (job.forget_states) states.forget(interp, job.forget_states);
+    for (const blob of job.load_states ?? []) states.add(blob);
+    states.enter(interp, job.base_state ?? null);
+  } catch (e) {
+    return failed("error", { type: "StateError", message: (e as Error).message, traceback: "" }, restoreMs, interp);
+  }
+  restoreMs += performance.now() - enterStarted;
   try {
     for (const file of job.files ?? []) {
       const path = workspacePath(file.path);
@@ -55,7 +68,6 @@ export function execute(interp: Interpreter, watchdog: Watchdog | null, job: Job
   }
 
   const options = JSON.stringify({ max_output_bytes: job.max_output_bytes, stdin: job.stdin ?? "", seed: job.seed ?? null });
-  memoryCap.beginCall(job.memory_mb * MIB);
   watchdog?.arm(job.timeout_ms);
   const started = performance.now();
   let raw: string | undefined;
@@ -107,6 +119,11 @@ export function execute(interp: Interpreter, watchdog: Watchdog | null, job: Job
     memory_bytes: interp.memoryBytes,
   };
   if (job.return_files) outcome.files = changedFiles(interp, inputs);
+  // A state is kept after a normal end or a Python error; after a timeout, a memory or output
+  // limit the interpreter was stopped mid-way, and that is not a state anyone can build on.
+  if (job.checkpoint_id && (status === "ok" || status === "error")) {
+    outcome.checkpoint = states.capture(interp, job.checkpoint_id, job.base_state ?? null);
+  }
   return outcome;
 }
 

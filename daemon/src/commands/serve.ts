@@ -9,7 +9,9 @@ export async function serve(config: ArborConfig): Promise<number> {
     config,
     logger: loggerOptions(config.log),
     onBooted: (info, ready, total) => {
-      process.stderr.write(`arbor: interpreters ready ${ready}/${total} (restore: ${info.strategy}, boot ${info.boot_ms} ms)\n`);
+      // The first ready line names the restore strategy and why the better ones were passed over.
+      const why = ready === 1 ? `; ${info.strategy_reason}` : "";
+      process.stderr.write(`arbor: interpreters ready ${ready}/${total} (restore: ${info.strategy}${why}; boot ${info.boot_ms} ms)\n`);
     },
   });
   // A signal while booting still exits cleanly (the executors are killed, not left behind).

@@ -9,7 +9,7 @@ export function localRunPython(services: Services, tenant: Tenant, log: FastifyB
   return async (args, signal) => {
     services.rateLimiter.enforce(tenant);
     const request = { code: args.code, ...(args.timeout_ms === undefined ? {} : { timeout_ms: args.timeout_ms }) };
-    const { response } = await services.callsFor(tenant).eval(request, { requestId: requestId(), tenant, signal });
+    const { response } = await services.calls.eval(request, { requestId: requestId(), tenant, signal });
     services.callFinished(log, tenant, response, args.code);
     return response;
   };

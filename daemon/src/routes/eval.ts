@@ -27,7 +27,7 @@ export function evalRoutes(services: Services): FastifyPluginAsync {
         reply.raw.on("close", () => {
           if (!reply.raw.writableFinished) aborted.abort();
         });
-        const { response } = await services.callsFor(tenant).eval(request.body, {
+        const { response } = await services.calls.eval(request.body, {
           requestId: String(request.id),
           tenant,
           signal: aborted.signal,

@@ -3,12 +3,24 @@
 // daemon is not shutting down, for load balancers that should route elsewhere meanwhile.
 import type { FastifyPluginAsync } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { healthResponse, readyResponse } from "../http/health-schemas.ts";
+import { z } from "zod";
+import { healthResponse as baseHealth, readyResponse } from "../http/health-schemas.ts";
 import type { Services } from "../services.ts";
+import { securityReport } from "../../../runtime/src/confine/report.ts";
+
+const layer = z.object({ active: z.boolean(), detail: z.string() });
+// Which confinement layers are in force around the executors, and why not (docs/security.md).
+const healthResponse = baseHealth.extend({
+  security: z.object({ confined: z.boolean(), layers: z.record(z.string(), layer), inactive: z.array(z.string()) }),
+});
 
 export function healthRoutes(services: Services): FastifyPluginAsync {
   return async (base) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
+    // Never silently: every layer this machine cannot provide is logged once at startup.
+    const security = securityReport();
+    if (!security.confined) base.log.warn({ inactive: security.inactive }, "executor confinement incomplete");
+    else base.log.info({ layers: Object.keys(security.layers) }, "executor confinement: every layer active");
     app.get(
       "/healthz",
       { schema: { summary: "Liveness: ok once interpreters are ready", response: { 200: healthResponse, 503: healthResponse } } },
@@ -16,7 +28,9 @@ export function healthRoutes(services: Services): FastifyPluginAsync {
         const pool = services.pool.stats();
         const info = services.pool.info;
         const shuttingDown = services.shuttingDown();
-        const ok = pool.ready > 0 && !shuttingDown;
+        // Liveness: booted and not draining. An executor being replaced (a spare swapping in, or
+        // a reboot) does not make the daemon dead: calls wait in the queue meanwhile.
+        const ok = services.accepting() && (pool.ready > 0 || pool.booting > 0);
         reply.code(ok ? 200 : 503);
         return {
           status: ok ? "ok" : shuttingDown ? "shutting_down" : "starting",
@@ -26,6 +40,7 @@ export function healthRoutes(services: Services): FastifyPluginAsync {
           pyodide: info?.pyodide_version ?? null,
           hard_kills: pool.hardKills,
           crashes: pool.crashes,
+          security,
         } as const;
       },
     );

@@ -50,6 +50,11 @@ export const evalResponse = z.object({
     exec_ms: z.number(),
     total_ms: z.number(),
   }),
+  state_id: z
+    .string()
+    .nullable()
+    .optional()
+    .describe("The kept state (branching endpoints); null when the call ended in a way that leaves no usable state."),
 });
 export type EvalResponse = z.infer<typeof evalResponse>;
 

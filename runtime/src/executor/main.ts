@@ -2,10 +2,13 @@
 // Order per job: run → send the result → restore (so the restore overlaps the daemon's reply).
 import { crashedOutcome, execute } from "../execute.ts";
 import { Interpreter } from "../interpreter/interpreter.ts";
+import { StateCache } from "../interpreter/states.ts";
 import type { StrategyName } from "../restore/strategy.ts";
 import { SyncChannel } from "./channel.ts";
+import type { Outcome } from "../protocol/messages.ts";
 import { Watchdog } from "./watchdog.ts";
 import { freezeIntrinsics } from "../interpreter/lockdown.ts";
+import { applySeccompIfAsked } from "../confine/seccomp.ts"; // [confine]
 
 const channel = new SyncChannel();
 
@@ -20,8 +23,11 @@ process.on("uncaughtException", (err) => {
 
 const interp = await Interpreter.create({ strategy: (process.env.ARBOR_RESTORE || undefined) as StrategyName | undefined });
 const watchdog = new Watchdog(interp.booted.interrupt);
+const states = new StateCache(interp.baseline);
 // Last init step: nothing of ours patches an intrinsic after this point.
 freezeIntrinsics();
+// [confine] OS layer from here on: no exec, sockets, writes, foreign signals (runtime/src/confine).
+applySeccompIfAsked();
 channel.send({
   t: "ready",
   info: {
@@ -30,6 +36,7 @@ channel.send({
     strategy_reason: interp.strategyReason,
     boot_ms: Math.round(interp.booted.bootMs),
     baseline_bytes: interp.baselineBytes,
+    image: interp.image,
     pyodide_version: interp.pyodide.version,
   },
 });
@@ -60,8 +67,11 @@ interp.booted.hostTransport.current = (request: Uint8Array): Uint8Array => {
 const recycleAfter = Number(process.env.ARBOR_RECYCLE_AFTER) || 50_000;
 const MAX_MEMORY_GROWTH = 512 * 1024 * 1024;
 
-function retireReason(): string | null {
-  if (interp.resetCount >= recycleAfter) return `recycled after ${interp.resetCount} calls`;
+function retireReason(last: Outcome): string | null {
+  // A trap can leave Pyodide's JS-side bookkeeping inconsistent in ways the restore does not
+  // see (a stale JS reference crashing a later call): a spare takes over instead.
+  if (last.status === "crashed") return "recycled after an interpreter trap";
+  if (interp.resetCount + 1 >= recycleAfter) return `recycled after ${interp.resetCount + 1} calls`;
   if (interp.memoryBytes - interp.baselineBytes > MAX_MEMORY_GROWTH) return `linear memory grew to ${interp.memoryBytes} bytes`;
   if (interp.tableGrowth > 1024) return `JS reference tables grew by ${interp.tableGrowth} slots`;
   return null;
@@ -74,18 +84,27 @@ for (;;) {
   if (msg.t === "run") {
     let outcome;
     try {
-      outcome = execute(interp, watchdog, msg.job, lastRestoreMs);
+      outcome = execute(interp, watchdog, msg.job, lastRestoreMs, states);
     } catch (e) {
       outcome = crashedOutcome(e, lastRestoreMs);
     }
-    channel.send({ t: "result", id: msg.id, outcome });
-    // A reset that throws leaves an interpreter we cannot vouch for: exit, the daemon replaces us.
-    lastRestoreMs = interp.reset().ms;
-    const retire = retireReason();
+    // Retiring is announced before the result, so the daemon never hands this executor another
+    // job: it swaps in a spare while we exit.
+    const retire = retireReason(outcome);
     if (retire) {
       channel.send({ t: "retire", reason: retire });
+      channel.send({ t: "result", id: msg.id, outcome });
       process.exit(0);
     }
+    channel.send({ t: "result", id: msg.id, outcome });
+    // A reset that throws leaves an interpreter we cannot vouch for: exit, the daemon replaces us.
+    const restoreStarted = performance.now();
+    // Only the dirty strategy's reset touches no more than the pages it reports as written;
+    // after any other reset the whole state is put back.
+    const written = states.currentId && interp.strategy.name === "dirty" ? interp.strategy.writtenPages() : null;
+    interp.reset();
+    states.reenter(interp, written);
+    lastRestoreMs = performance.now() - restoreStarted;
   } else if (msg.t === "ping") {
     channel.send({ t: "pong", id: msg.id });
   }

@@ -50,6 +50,8 @@ export class ExecutorProcess extends EventEmitter {
   private stderrTail = "";
   private exitReason: ExitReason = "exited";
   retireReason = "";
+  /** Announced it will exit after its current job: never give it another. */
+  retiring = false;
   alive = true;
 
   private constructor(options: SpawnOptions) {
@@ -191,6 +193,7 @@ export class ExecutorProcess extends EventEmitter {
       case "retire":
         this.exitReason = "retired";
         this.retireReason = msg.reason;
+        this.retiring = true;
         this.emit("retiring", msg.reason);
         return;
     }

@@ -1,10 +1,16 @@
 // How an executor process is launched: the command, its arguments and its environment. This is
-// where the OS confinement of executors is assembled (see the security docs); executor-process.ts
-// only spawns what this returns.
+// where the OS confinement of executors is assembled (docs/security.md); executor-process.ts only
+// spawns what this returns. Layers this machine cannot provide are left out and reported
+// (confinementPlan(), /healthz); the ones asked for are enforced fatally by the launcher or the
+// executor, so "requested" means "in force".
 import { fileURLToPath } from "node:url";
+import { confinementPlan, type ConfinementPlan } from "../confine/layers.ts";
+import { readablePaths } from "../confine/paths.ts";
 
 const MAIN = fileURLToPath(new URL("../executor/main.ts", import.meta.url));
+const PRELOAD = fileURLToPath(new URL("../confine/preload.mjs", import.meta.url));
 const TSX = import.meta.resolve("tsx");
+const WASM_PAGE_MB = 1 / 16; // 64 KiB
 
 export interface LaunchOptions {
   strategy?: string;
@@ -17,10 +23,36 @@ export interface LaunchSpec {
   env: NodeJS.ProcessEnv;
 }
 
-export function launchSpec(options: LaunchOptions): LaunchSpec {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "/usr/bin:/bin", NODE_ENV: "production" };
+export function launchSpec(options: LaunchOptions, plan: ConfinementPlan = confinementPlan()): LaunchSpec {
+  // No host environment: only our own settings.
+  const env: NodeJS.ProcessEnv = {};
   if (options.strategy) env.ARBOR_RESTORE = options.strategy;
   if (options.recycleAfterCalls) env.ARBOR_RECYCLE_AFTER = String(options.recycleAfterCalls);
+  if (plan.seccomp.active) env.ARBOR_SECCOMP = "1";
+  // Test-only (see confine/selftest.ts): forwarded from the daemon's own environment.
+  if (process.env.ARBOR_CONFINE_SELFTEST) env.ARBOR_CONFINE_SELFTEST = process.env.ARBOR_CONFINE_SELFTEST;
   // No code generation from strings: a JS object that leaks to Python cannot become Function("...").
-  return { command: process.execPath, args: ["--disallow-code-generation-from-strings", "--import", TSX, MAIN], env };
+  const node = ["--disallow-code-generation-from-strings"];
+  if (plan.wasm_memory_cap.active) node.push(`--wasm-max-mem-pages=${Math.floor(plan.wasm_memory_cap.max_mb / WASM_PAGE_MB)}`);
+  if (!plan.bundle) return { command: process.execPath, args: [...node, "--import", TSX, MAIN], env };
+
+  const paths = readablePaths();
+  if (plan.node_permission.active) {
+    node.push("--experimental-permission", "--allow-addons", "--allow-worker", "--disable-warning=ExperimentalWarning", "--disable-warning=SecurityWarning");
+    for (const p of withoutNested(paths.scripts)) node.push(`--allow-fs-read=${p}`);
+  }
+  const nodeArgs = [...node, "--import", PRELOAD, plan.bundle];
+  if (!plan.launcher) return { command: process.execPath, args: nodeArgs, env };
+
+  const launcher: string[] = [];
+  if (plan.uid.active && plan.uid.uid !== null) launcher.push("--uid", String(plan.uid.uid), "--gid", String(plan.uid.gid));
+  if (!plan.landlock.active) launcher.push("--no-landlock");
+  for (const p of [...paths.scripts, ...paths.system]) launcher.push("--ro", p);
+  for (const p of paths.executable) launcher.push("--rox", p);
+  return { command: plan.launcher, args: [...launcher, "--", process.execPath, ...nodeArgs], env };
+}
+
+/** Drops paths inside another listed path (Node 20 mis-matches a parent listed after its child). */
+function withoutNested(paths: string[]): string[] {
+  return paths.filter((p) => !paths.some((q) => q !== p && p.startsWith(`${q}/`)));
 }

@@ -7,6 +7,22 @@ const status = z.enum(["ok", "error", "timeout", "memory_limit", "output_limit",
 const file = z.strictObject({ path: z.string().max(4096), content_b64: z.string() });
 const pyError = z.strictObject({ type: z.string().max(256), message: z.string(), traceback: z.string() });
 
+const fsDelta = z.strictObject({
+  removed: z.array(z.string().max(4096)).max(100_000),
+  dirs: z.array(z.strictObject({ path: z.string().max(4096), mode: z.int() })).max(100_000),
+  files: z.array(z.strictObject({ path: z.string().max(4096), mode: z.int(), data_b64: z.string() })).max(100_000),
+  links: z.array(z.strictObject({ path: z.string().max(4096), target: z.string().max(4096) })).max(100_000),
+});
+
+const stateBlob = z.strictObject({
+  id: z.string().max(64),
+  parent_id: z.string().max(64).nullable(),
+  memory_bytes: z.int().positive().max(2 ** 32),
+  page_index: z.array(z.int().nonnegative().max(2 ** 20)).max(2 ** 20),
+  pages_b64: z.string(),
+  fs: fsDelta,
+});
+
 const outcome = z.strictObject({
   status,
   stdout: z.string(),
@@ -17,6 +33,7 @@ const outcome = z.strictObject({
   truncated: z.boolean(),
   timing: z.strictObject({ restore_ms: z.number().nonnegative(), exec_ms: z.number().nonnegative() }),
   memory_bytes: z.number().int().nonnegative(),
+  checkpoint: stateBlob.optional(),
 });
 
 const info = z.strictObject({
@@ -25,6 +42,7 @@ const info = z.strictObject({
   strategy_reason: z.string().max(2000),
   boot_ms: z.number().nonnegative(),
   baseline_bytes: z.number().int().positive(),
+  image: z.string().regex(/^[0-9a-f]{16}$/),
   pyodide_version: z.string().max(64),
 });
 

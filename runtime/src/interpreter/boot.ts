@@ -7,6 +7,8 @@ import { fileURLToPath } from "node:url";
 import { loadPyodide, type PyodideAPI } from "pyodide";
 import { MemoryCap } from "./memory-cap.ts";
 import { installHostDevice, type HostTransport } from "./host-device.ts";
+import { closeApiDoors, removeBuiltins, REMOVED_BUILTINS } from "./lockdown.ts";
+import { confinedModuleFactory, importGate } from "../confine/wasm-imports.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const PYTHON_DIR = join(here, "..", "..", "python");
@@ -78,11 +80,15 @@ export async function bootInterpreter(): Promise<BootedInterpreter> {
     pyodide = await loadPyodide({
       // No host environment leaks into Python, and Python's own streams go nowhere:
       // the runner captures stdout/stderr itself per call.
-      env: { HOME: "/home/pyodide", LANG: "C.UTF-8" },
+      env: { HOME: "/home/pyodide", LANG: "C.UTF-8", PYTHONHASHSEED: "0" },
       stdout: () => {},
       stderr: () => {},
       jsglobals: Object.create(null),
       checkAPIVersion: true,
+      // Emscripten's argv[0] (sys.orig_argv, env `_`) would otherwise be node's script path.
+      _sysExecutable: "python",
+      // Pyodide's own module factory with the host-reaching wasm imports replaced (confine/).
+      createPyodideModule: await confinedModuleFactory(),
     });
   } finally {
     capture.undo();
@@ -132,8 +138,29 @@ function harden(pyodide: PyodideAPI): void {
       "import pyodide.webloop, pyodide._package_loader",
       "pyodide.webloop.scheduleCallback = None",
       "pyodide._package_loader.loadedPackages = None",
+      // The host program's path (Emscripten sets `_` to node's script).
+      "import os",
+      "os.environ.pop('_', None)",
     ].join("\n"),
   );
+  // Below Python's reach: the builtin table, the API's host doors, and new wasm code (dlopen).
+  const module = (pyodide as unknown as { _module: Parameters<typeof removeBuiltins>[0] })._module;
+  if (removeBuiltins(module, REMOVED_BUILTINS) === 0) throw new Error("harden: builtin table not found");
+  closeApiDoors(pyodide as unknown as Parameters<typeof closeApiDoors>[0]);
+  pyodide.runPython(
+    [
+      "import sys, _imp",
+      `_gone = ${JSON.stringify(REMOVED_BUILTINS)}`,
+      "for _name in [n for n in sys.modules if n in _gone or n == 'ctypes' or n.startswith('ctypes.')]:",
+      "    del sys.modules[_name]",
+      "sys.builtin_module_names = tuple(n for n in sys.builtin_module_names if n not in _gone)",
+      "assert not any(_imp.is_builtin(n) for n in _gone), 'harden: a removed builtin is still importable'",
+      "_name = None\ndel _gone, _name",
+    ].join("\n"),
+  );
+  const gate = importGate();
+  if (!gate) throw new Error("harden: Pyodide was not created through the confined module factory");
+  gate.closeLoading();
 }
 
 function loadRunner(pyodide: PyodideAPI): (code: string, optionsJson: string) => string {

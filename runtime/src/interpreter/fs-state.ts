@@ -63,6 +63,14 @@ interface BaseEntry {
 
 const MUTATING_DIR_OPS = ["mknod", "rename", "unlink", "rmdir", "symlink"] as const;
 
+/** The filesystem of a checkpointed state, as changes against the snapshot's tree. */
+export interface FsDelta {
+  removed: string[];
+  dirs: Array<{ path: string; mode: number }>;
+  files: Array<{ path: string; mode: number; data_b64: string }>;
+  links: Array<{ path: string; target: string }>;
+}
+
 export interface FsRestoreStats {
   changed: boolean;
   removed: number;
@@ -94,7 +102,9 @@ export class FsState {
     return this.treeDirty || this.dirtyNodes.size > 0 || this.extraFds().length > 0 || this.fs.currentPath !== this.baseCwd;
   }
 
-  restore(): FsRestoreStats {
+  /** `force`: walk the whole tree even if no mutation was seen (used when leaving a state). */
+  restore(force = false): FsRestoreStats {
+    if (force) this.treeDirty = true;
     const stats: FsRestoreStats = { changed: false, removed: 0, recreated: 0, refilled: 0, closedFds: 0 };
     for (const fd of this.extraFds()) {
       const stream = this.fs.streams[fd];
@@ -121,6 +131,62 @@ export class FsState {
     return stats;
   }
 
+  /** What differs from the snapshot's tree now (for a checkpoint). */
+  diff(): FsDelta {
+    const delta: FsDelta = { removed: [], dirs: [], files: [], links: [] };
+    const walk = (path: string, live: FsNode, base: BaseEntry | undefined) => {
+      const liveChildren = live.contents as Record<string, FsNode>;
+      for (const [name, child] of Object.entries(liveChildren)) {
+        const childPath = join(path, name);
+        const b = base?.children?.get(name);
+        const same = b?.node === child && !this.dirtyNodes.has(child);
+        if (this.fs.isDir(child.mode) && this.isOwnedDir(child)) {
+          if (!b?.children) delta.dirs.push({ path: childPath, mode: child.mode & 0o7777 });
+          else if (b.mode !== child.mode) delta.dirs.push({ path: childPath, mode: child.mode & 0o7777 });
+          walk(childPath, child, b?.children ? b : undefined);
+        } else if (this.fs.isFile(child.mode) && ArrayBuffer.isView(child.contents)) {
+          if (same && b.mode === child.mode) continue;
+          const bytes = fileBytes(child);
+          if (b?.bytes && b.mode === child.mode && Buffer.compare(bytes, b.bytes) === 0) continue;
+          delta.files.push({ path: childPath, mode: child.mode & 0o7777, data_b64: Buffer.from(bytes).toString("base64") });
+        } else if (this.fs.isLink(child.mode)) {
+          if (b?.link !== child.link) delta.links.push({ path: childPath, target: child.link ?? "" });
+        }
+      }
+      for (const name of base?.children?.keys() ?? []) {
+        if (!(name in liveChildren)) delta.removed.push(join(path, name));
+      }
+    };
+    walk("/", this.fs.root, this.base);
+    return delta;
+  }
+
+  /** Makes the tree (now equal to the snapshot's) match a state's delta; the next restore undoes it. */
+  apply(delta: FsDelta): void {
+    const saved = this.fs.ignorePermissions;
+    this.fs.ignorePermissions = true;
+    try {
+      const stats: FsRestoreStats = { changed: true, removed: 0, recreated: 0, refilled: 0, closedFds: 0 };
+      for (const path of delta.removed) this.removeTree(path, stats);
+      for (const { path, mode } of delta.dirs) {
+        try {
+          this.fs.lookupPath(path);
+        } catch {
+          this.fs.mkdir(path, mode);
+        }
+        this.fs.chmod(path, mode);
+      }
+      for (const { path, mode, data_b64 } of delta.files) {
+        this.fs.writeFile(path, Buffer.from(data_b64, "base64"));
+        this.fs.chmod(path, mode);
+      }
+      for (const { path, target } of delta.links) this.fs.symlink(target, path);
+    } finally {
+      this.fs.ignorePermissions = saved;
+    }
+    this.treeDirty = true;
+  }
+
   private extraFds(): number[] {
     const out: number[] = [];
     this.fs.streams.forEach((s, fd) => {
@@ -135,8 +201,8 @@ export class FsState {
 
   private record(node: FsNode): BaseEntry {
     const entry: BaseEntry = { node, mode: node.mode, atime: node.atime, mtime: node.mtime, ctime: node.ctime };
-    if (this.fs.isFile(node.mode) && node.contents instanceof Uint8Array) {
-      entry.bytes = node.contents.slice(0, node.usedBytes ?? node.contents.length);
+    if (this.fs.isFile(node.mode) && ArrayBuffer.isView(node.contents)) {
+      entry.bytes = fileBytes(node).slice();
     } else if (this.fs.isLink(node.mode)) {
       entry.link = node.link ?? "";
     } else if (this.fs.isDir(node.mode) && this.isOwnedDir(node)) {
@@ -269,6 +335,12 @@ export class FsState {
     this.resetAttrs(entry.node, entry);
     stats.recreated++;
   }
+}
+
+/** A file's bytes: MEMFS keeps them in a Uint8Array or, after writes from wasm, an Int8Array. */
+function fileBytes(node: FsNode): Uint8Array {
+  const view = node.contents as ArrayBufferView;
+  return new Uint8Array(view.buffer, view.byteOffset, node.usedBytes ?? view.byteLength);
 }
 
 function join(dir: string, name: string): string {

@@ -1,11 +1,13 @@
 // One Pyodide interpreter that is fresh for every call: booted once, snapshotted after init, and
 // put back to that snapshot (linear memory + the JS-side state around it) after each call.
+import { createHash } from "node:crypto";
 import type { PyodideAPI } from "pyodide";
 import type { ResetStats, RestoreStrategy, StrategyName } from "../restore/strategy.ts";
 import { selectStrategy } from "../restore/select.ts";
 import { bootInterpreter, type BootedInterpreter } from "./boot.ts";
-import { FsState, type EmscriptenFs } from "./fs-state.ts";
+import { FsState, type EmscriptenFs, type FsDelta } from "./fs-state.ts";
 import { JsState } from "./js-state.ts";
+import { withDeterministicSources } from "./deterministic-boot.ts";
 
 export interface ResetReport {
   ms: number;
@@ -32,6 +34,10 @@ function warmUp(booted: BootedInterpreter): void {
 export class Interpreter {
   readonly strategy: RestoreStrategy;
   readonly baselineBytes: number;
+  /** The snapshot's linear memory (states are stored as pages that differ from it). */
+  readonly baseline: Uint8Array;
+  /** Hash of the snapshot: equal on every executor (deterministic boot), so states can move. */
+  readonly image: string;
   private readonly jsState: JsState;
   private readonly fsState: FsState;
   private resets = 0;
@@ -42,20 +48,29 @@ export class Interpreter {
     readonly strategyReason: string,
   ) {
     const { pyodide, memory, stackPointer } = booted;
-    warmUp(booted);
     const api = (pyodide as unknown as { _api: Parameters<typeof JsState.disarmFatalLatch>[0] })._api;
     JsState.disarmFatalLatch(api);
     // Everything below is the snapshot: taken last, after every init step has run.
     this.fsState = new FsState(pyodide.FS as unknown as EmscriptenFs);
     this.jsState = new JsState((pyodide as unknown as { _module: ConstructorParameters<typeof JsState>[0] })._module, stackPointer);
     const baseline = new Uint8Array(memory.buffer).slice();
+    this.baseline = baseline;
+    this.image = createHash("sha256").update(baseline).digest("hex").slice(0, 16);
     this.baselineBytes = baseline.length;
     this.strategy = strategy(memory, baseline);
   }
 
   static async create(options: { strategy?: StrategyName } = {}): Promise<Interpreter> {
     const selection = await selectStrategy(options.strategy);
-    const booted = await bootInterpreter();
+    const started = performance.now();
+    // Boot and warm-up draw no real randomness or time, so every executor's snapshot is the
+    // same bytes (states move between executors as page diffs against it).
+    const booted = await withDeterministicSources(async () => {
+      const b = await bootInterpreter();
+      warmUp(b);
+      return b;
+    });
+    booted.bootMs = performance.now() - started;
     return new Interpreter(booted, (m, b) => selection.factory.create(m, b), selection.reason);
   }
 
@@ -74,6 +89,19 @@ export class Interpreter {
 
   get resetCount(): number {
     return this.resets;
+  }
+
+  fsDiff(): FsDelta {
+    return this.fsState.diff();
+  }
+
+  /** Puts the filesystem back to the snapshot's, whatever changed it. */
+  resetFs(): void {
+    this.fsState.restore(true);
+  }
+
+  applyFs(delta: FsDelta): void {
+    this.fsState.apply(delta);
   }
 
   /** Everything the last call did is undone: memory, stack pointer, JS refs, files, fds, cwd. */

@@ -1,6 +1,10 @@
 // Messages between the daemon and an executor process. The daemon treats every message from an
 // executor as hostile (runtime/src/host/ validates them with zod); these are the shapes.
 
+import type { StateBlob } from "../interpreter/states.ts";
+
+export type { StateBlob };
+
 export type CallStatus = "ok" | "error" | "timeout" | "memory_limit" | "output_limit" | "crashed";
 
 export interface InputFile {
@@ -18,6 +22,14 @@ export interface Job {
   files?: InputFile[];
   return_files?: boolean;
   seed?: number;
+  /** Run on a fresh copy of this state instead of the snapshot. */
+  base_state?: string;
+  /** Keep the state this call leaves, under this id (the outcome carries it back). */
+  checkpoint_id?: string;
+  /** States this executor does not hold yet, ancestors first (loaded before the call). */
+  load_states?: StateBlob[];
+  /** States this executor may drop (deleted or evicted by the daemon). */
+  forget_states?: string[];
 }
 
 export interface PythonError {
@@ -37,6 +49,8 @@ export interface Outcome {
   timing: { restore_ms: number; exec_ms: number };
   /** Bytes of linear memory at the end of the call (before its restore). */
   memory_bytes: number;
+  /** The kept state, when the job asked for a checkpoint and the call left a usable state. */
+  checkpoint?: StateBlob;
 }
 
 export interface ExecutorInfo {
@@ -45,6 +59,8 @@ export interface ExecutorInfo {
   strategy_reason: string;
   boot_ms: number;
   baseline_bytes: number;
+  /** Hash of the post-init snapshot; every executor of one build reports the same. */
+  image: string;
   pyodide_version: string;
 }
 

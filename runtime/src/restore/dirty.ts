@@ -142,6 +142,19 @@ class DirtyPageStrategy implements RestoreStrategy {
     return all;
   }
 
+  markClean(pages: Uint32Array): void {
+    const buf = this.#currentBuffer();
+    const spans: number[] = [];
+    const trackedPages = this.#tracked / HOST_PAGE;
+    for (const p of pages) {
+      // Hot pages stay writable (and are copied back at every reset anyway).
+      if (p >= trackedPages || this.#isHot[p]) continue;
+      if (spans.length > 0 && spans[spans.length - 1] === p) spans[spans.length - 1] = p + 1;
+      else spans.push(p, p + 1);
+    }
+    if (spans.length > 0) this.#addon.rearmRanges(buf, Uint32Array.from(spans));
+  }
+
   hotPages(): Uint32Array {
     return expandRanges(this.#hotRanges);
   }

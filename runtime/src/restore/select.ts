@@ -1,23 +1,12 @@
 // Picks the best restore strategy this process can use, in order of preference, and says why.
+import { cowFactory } from "./cow.ts";
+import { dirtyFactory } from "./dirty.ts";
 import { memcpyFactory } from "./memcpy.ts";
 import type { StrategyFactory, StrategyName } from "./strategy.ts";
 
 /** Preference order: restore only dirtied pages, then kernel copy-on-write, then a full copy. */
 export async function availableFactories(): Promise<StrategyFactory[]> {
-  const out: StrategyFactory[] = [];
-  for (const mod of ["./dirty.ts", "./cow.ts"]) {
-    try {
-      const loaded = (await import(mod)) as Record<string, unknown>;
-      const factory = Object.values(loaded).find(
-        (v): v is StrategyFactory => typeof v === "object" && v !== null && "probe" in v && "create" in v,
-      );
-      if (factory) out.push(factory);
-    } catch {
-      // strategy not present in this build
-    }
-  }
-  out.push(memcpyFactory);
-  return out;
+  return [dirtyFactory, cowFactory, memcpyFactory];
 }
 
 export interface Selection {

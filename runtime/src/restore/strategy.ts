@@ -35,6 +35,13 @@ export interface RestoreStrategy {
   writtenPages(): Uint32Array | null;
   /** Host-page indices currently treated as hot (never write-protected, copied at every reset). */
   hotPages?(): Uint32Array;
+  /**
+   * Only for strategies whose reset restores no more than the written pages: the caller has just
+   * written these pages (a checkpointed state put back after a reset) and their bytes are what
+   * the interpreter must keep between calls; they are no longer reported as written, so the
+   * next reset leaves them alone unless the next call writes them again.
+   */
+  markClean?(pages: Uint32Array): void;
   dispose(): void;
 }
 

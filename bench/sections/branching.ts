@@ -1,0 +1,125 @@
+// Branching against the contract's endpoints (../shared/CONTRACT.md): one state made by
+// POST /v1/states holding a 10^5-element list and a 10^4-key dict, then
+//   POST /v1/states/{id}/eval          one call in a fresh copy of the state (latency)
+//   POST /v1/states/{id}/fork          K branches of a print(2+2)-like cell, K = plan.branches:
+//                                      latency per fork request and branches (forks) per second
+//   memory per stored state            `bytes` from GET /v1/states/{id}, and the growth of the
+//                                      daemon's process tree RSS over plan.statesForMemory states
+// A daemon without states (404 on POST /v1/states) is reported as "not available in this build".
+import { Pool } from "undici";
+import { treeMemory } from "../lib/machine.ts";
+import type { Branching, ForkRow, Plan } from "../lib/results.ts";
+import { measureFor, round } from "../lib/stats.ts";
+
+export const STATE_SETUP = "big = list(range(10**5))\nd = {i: str(i) for i in range(10**4)}";
+export const BRANCH_CODE = "print(len(big) + len(d))";
+const BRANCH_EXPECT = "110000\n";
+
+interface Reply {
+  status: number;
+  body: any;
+}
+
+function describe(r: Reply): string {
+  const code = r.body?.error?.code;
+  return `HTTP ${r.status}${code ? ` ${code}` : ""}`;
+}
+
+function treeRssMb(pid: number): number {
+  const t = treeMemory(pid);
+  return (t.self?.rss_mb ?? 0) + t.children.reduce((a, c) => a + c.rss_mb, 0);
+}
+
+export async function branchingSection(plan: Plan, url: string, daemonPid: number | null, log: (s: string) => void): Promise<Branching> {
+  const pool = new Pool(url, { connections: 1 });
+  const call = async (method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<Reply> => {
+    const res = await pool.request({
+      path,
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.body.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = text;
+    }
+    return { status: res.statusCode, body: parsed };
+  };
+  const out: Branching = { available: false, forks: [] };
+  try {
+    const t0 = performance.now();
+    const created = await call("POST", "/v1/states", { code: STATE_SETUP });
+    out.setup_ms = round(performance.now() - t0);
+    if (created.status === 404) {
+      out.reason = `not available in this build (POST /v1/states → ${describe(created)})`;
+      log(`branching: ${out.reason}`);
+      return out;
+    }
+    if (created.status !== 201 || typeof created.body?.state_id !== "string") {
+      out.reason = `POST /v1/states → ${describe(created)}: ${JSON.stringify(created.body).slice(0, 200)}`;
+      log(`branching: ${out.reason}`);
+      return out;
+    }
+    out.available = true;
+    const id = created.body.state_id as string;
+    const enc = encodeURIComponent(id);
+    const problems: string[] = [];
+
+    const meta = await call("GET", `/v1/states/${enc}`);
+    if (meta.status === 200 && typeof meta.body?.bytes === "number") out.state_bytes = meta.body.bytes;
+    else problems.push(`GET /v1/states/{id} → ${describe(meta)}`);
+
+    const evalOnce = () => call("POST", `/v1/states/${enc}/eval`, { code: BRANCH_CODE });
+    const first = await evalOnce();
+    if (first.status === 200) {
+      out.state_eval = await measureFor(plan.row, evalOnce, (r) => {
+        if (r.status !== 200 || r.body.status !== "ok" || r.body.stdout !== BRANCH_EXPECT) throw new Error(`state eval: ${describe(r)} ${JSON.stringify(r.body).slice(0, 300)}`);
+      });
+      log(`state eval: p50 ${out.state_eval.p50_ms} ms (n=${out.state_eval.n})`);
+    } else problems.push(`POST /v1/states/{id}/eval → ${describe(first)}`);
+
+    for (const k of plan.branches) {
+      const body = { branches: Array.from({ length: k }, () => ({ code: BRANCH_CODE })) };
+      const fork = () => call("POST", `/v1/states/${enc}/fork`, body);
+      const probe = await fork();
+      if (probe.status !== 200) {
+        problems.push(`POST /v1/states/{id}/fork (K=${k}) → ${describe(probe)}`);
+        break;
+      }
+      const s = await measureFor(plan.fork, fork, (r) => {
+        const results = r.body?.results;
+        if (r.status !== 200 || !Array.isArray(results) || results.length !== k) throw new Error(`fork K=${k}: ${describe(r)}`);
+        const bad = results.find((x: any) => x.status !== "ok" || x.stdout !== BRANCH_EXPECT);
+        if (bad) throw new Error(`fork K=${k}: a branch answered ${JSON.stringify(bad).slice(0, 300)}`);
+      });
+      const row: ForkRow = { branches: k, ...s, forks_per_s: round((k * s.n * 1000) / s.wall_ms, 1), requests_per_s: round((s.n * 1000) / s.wall_ms, 2) };
+      out.forks.push(row);
+      log(`fork K=${k}: p50 ${s.p50_ms} ms per request, ${row.forks_per_s} forks/s (n=${s.n})`);
+    }
+
+    if (daemonPid !== null && plan.statesForMemory > 0) {
+      const before = treeRssMb(daemonPid);
+      const ids: string[] = [];
+      for (let i = 0; i < plan.statesForMemory; i++) {
+        const r = await call("POST", "/v1/states", { code: STATE_SETUP });
+        if (r.status === 201) ids.push(r.body.state_id);
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      const after = treeRssMb(daemonPid);
+      if (ids.length) {
+        out.rss_per_state_mb = round((after - before) / ids.length, 2);
+        out.states_measured = ids.length;
+        log(`memory: +${out.rss_per_state_mb} MiB RSS per stored state over ${ids.length} states`);
+      }
+      for (const s of ids) await call("DELETE", `/v1/states/${encodeURIComponent(s)}`);
+    }
+    await call("DELETE", `/v1/states/${enc}`);
+    if (problems.length) out.reason = problems.join("; ");
+    return out;
+  } finally {
+    await pool.close();
+  }
+}

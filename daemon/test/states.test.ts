@@ -1,0 +1,217 @@
+// Branching over real HTTP: states, evals on fresh copies, forks across executors, a tree of
+// checkpoints, isolation between siblings and from the parent, determinism with a seed,
+// ownership by tenant, deletion, eviction.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { request } from "undici";
+import { createArbor, type Arbor } from "../src/app.ts";
+import { loadConfig } from "../src/config/index.ts";
+
+const KEYS = { acme: "acme-key-1", beta: "beta-key-2" };
+
+async function start(file: object): Promise<{ arbor: Arbor; base: string }> {
+  const config = loadConfig({ argv: ["--config", "arbor.json"], env: {}, readFile: () => JSON.stringify(file) });
+  const arbor = await createArbor({ config });
+  await arbor.ready();
+  return { arbor, base: await arbor.app.listen({ host: "127.0.0.1", port: 0 }) };
+}
+
+function client(base: string, key: string) {
+  const call = async (method: "GET" | "POST" | "DELETE", path: string, body?: unknown) => {
+    const res = await request(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.body.text();
+    return { status: res.statusCode, body: (text ? JSON.parse(text) : null) as any };
+  };
+  return {
+    create: (code: string, extra: object = {}) => call("POST", "/v1/states", { code, ...extra }),
+    evalOn: (id: string, code: string, extra: object = {}) => call("POST", `/v1/states/${id}/eval`, { code, ...extra }),
+    fork: (id: string, branches: object[]) => call("POST", `/v1/states/${id}/fork`, { branches }),
+    info: (id: string) => call("GET", `/v1/states/${id}`),
+    del: (id: string) => call("DELETE", `/v1/states/${id}`),
+    eval: (code: string) => call("POST", "/v1/eval", { code }),
+  };
+}
+
+describe("states and forks", () => {
+  let arbor: Arbor;
+  let acme: ReturnType<typeof client>;
+  let beta: ReturnType<typeof client>;
+  let root: string;
+
+  before(async () => {
+    const started = await start({
+      workers: 2,
+      tenants: [
+        { name: "acme", api_key: KEYS.acme },
+        { name: "beta", api_key: KEYS.beta },
+      ],
+    });
+    arbor = started.arbor;
+    acme = client(started.base, KEYS.acme);
+    beta = client(started.base, KEYS.beta);
+    const made = await acme.create("data = list(range(10**5))\nindex = {i: str(i) for i in range(1000)}\nopen('notes.txt', 'w').write('root')\ncounter = 0");
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    root = made.body.state_id;
+  });
+  after(() => arbor.close());
+
+  test("POST /v1/states answers 201 with the eval fields and a state_id", async () => {
+    const made = await acme.create("x = 41\nx + 1");
+    assert.equal(made.status, 201);
+    assert.equal(made.body.status, "ok");
+    assert.equal(made.body.result, "42");
+    assert.match(made.body.state_id, /^st_/);
+  });
+
+  test("an eval on a state sees its variables and files, and leaves the state unchanged", async () => {
+    const first = await acme.evalOn(root, "counter += 1\ndata.append(-1)\nopen('notes.txt', 'a').write('+')\n(counter, len(data), index[7], open('notes.txt').read())");
+    assert.equal(first.status, 200);
+    assert.equal(first.body.result, "(1, 100001, '7', 'root+')");
+    assert.equal(first.body.state_id, undefined);
+    const again = await acme.evalOn(root, "(counter, len(data), open('notes.txt').read())");
+    assert.equal(again.body.result, "(0, 100000, 'root')", "the state did not change");
+  });
+
+  test("a fresh /v1/eval never sees a state", async () => {
+    const res = await acme.eval("'data' in globals()");
+    assert.equal(res.body.result, "False");
+  });
+
+  test("fork: every branch starts from its own fresh copy; siblings and parent are isolated", async () => {
+    const branches = Array.from({ length: 16 }, (_, i) => ({ code: `data.append(${i})\ncounter += ${i}\n(len(data), data[-1], counter)` }));
+    const res = await acme.fork(root, branches);
+    assert.equal(res.status, 200);
+    assert.equal(res.body.results.length, 16);
+    res.body.results.forEach((r: any, i: number) => {
+      assert.equal(r.status, "ok");
+      assert.equal(r.result, `(100001, ${i}, ${i})`, `branch ${i} saw only its own change`);
+    });
+    const parent = await acme.evalOn(root, "(len(data), counter)");
+    assert.equal(parent.body.result, "(100000, 0)");
+  });
+
+  test("fork: branches that time out, fail and succeed are independent of each other", async () => {
+    const res = await acme.fork(root, [
+      { code: "while True: pass", timeout_ms: 300 },
+      { code: "1 / 0" },
+      { code: "len(data)" },
+      { code: "sum(range(10**13))", timeout_ms: 300 },
+      { code: "counter + 1" },
+    ]);
+    assert.deepEqual(res.body.results.map((r: any) => r.status), ["timeout", "error", "ok", "timeout", "ok"]);
+    assert.equal(res.body.results[1].error.type, "ZeroDivisionError");
+    assert.equal(res.body.results[2].result, "100000");
+    assert.equal(res.body.results[4].result, "1");
+  });
+
+  test("a tree of depth 10: each checkpoint is a child of the last, all ancestors intact", async () => {
+    let id = root;
+    const ids: string[] = [];
+    for (let depth = 2; depth <= 10; depth++) {
+      const res = await acme.evalOn(id, `counter += 1\nlevel_${depth} = ${depth}\nopen('level.txt', 'w').write('${depth}')\ncounter`, { checkpoint: true });
+      assert.equal(res.body.result, String(depth - 1));
+      assert.match(res.body.state_id, /^st_/);
+      id = res.body.state_id;
+      ids.push(id);
+    }
+    const info = await acme.info(id);
+    assert.equal(info.body.depth, 10);
+    assert.equal(info.body.parent_id, ids[ids.length - 2]);
+    const leaf = await acme.evalOn(id, "(counter, level_2, level_10, open('level.txt').read(), len(data))");
+    assert.equal(leaf.body.result, "(9, 2, 10, '10', 100000)");
+    const mid = await acme.evalOn(ids[3]!, "(counter, 'level_6' in globals(), open('level.txt').read())");
+    assert.equal(mid.body.result, "(4, False, '5')", "an ancestor is unchanged by its descendants");
+  });
+
+  test("with a seed, the same code from the same state gives byte-identical output on any executor", async () => {
+    const code = "import random\nvals = [random.random() for _ in range(5)]\nprint(vals)\n{str(v): i for i, v in enumerate(vals)}";
+    const res = await acme.fork(root, Array.from({ length: 8 }, () => ({ code, seed: 7 })));
+    const outs = new Set(res.body.results.map((r: any) => r.stdout + r.result));
+    assert.equal(outs.size, 1, "all 8 branches (spread over 2 executors) agree");
+    const unseeded = await acme.fork(root, Array.from({ length: 8 }, () => ({ code: "import random\nrandom.random()" })));
+    assert.equal(new Set(unseeded.body.results.map((r: any) => r.result)).size, 8, "siblings without a seed do not share a random stream");
+  });
+
+  test("a branch may checkpoint: it becomes a state of its own", async () => {
+    const res = await acme.fork(root, [{ code: "branch = 'a'", checkpoint: true }, { code: "branch = 'b'", checkpoint: true }, { code: "1" }]);
+    const [a, b, plain] = res.body.results;
+    assert.match(a.state_id, /^st_/);
+    assert.match(b.state_id, /^st_/);
+    assert.equal(plain.state_id, undefined);
+    assert.equal((await acme.evalOn(a.state_id, "branch")).body.result, "'a'");
+    assert.equal((await acme.evalOn(b.state_id, "branch")).body.result, "'b'");
+    assert.equal((await acme.info(a.state_id)).body.parent_id, root);
+  });
+
+  test("a child that changed 1 MB costs about 1 MB to keep", async () => {
+    const res = await acme.evalOn(root, "import os\nblob = os.urandom(1024 * 1024)", { checkpoint: true });
+    const info = await acme.info(res.body.state_id);
+    assert.ok(info.body.bytes >= 1024 * 1024, `bytes ${info.body.bytes}`);
+    assert.ok(info.body.bytes < 1.1 * 1024 * 1024, `a 1 MB change costs ${info.body.bytes} bytes`);
+    const tiny = await acme.evalOn(root, "y = 1", { checkpoint: true });
+    assert.ok((await acme.info(tiny.body.state_id)).body.bytes < 64 * 1024);
+  });
+
+  test("a call that times out leaves no state", async () => {
+    const res = await acme.create("while True: pass", { timeout_ms: 200 });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.status, "timeout");
+    assert.equal(res.body.state_id, null);
+  });
+
+  test("another tenant's state is unknown to you", async () => {
+    for (const res of [await beta.info(root), await beta.evalOn(root, "1"), await beta.fork(root, [{ code: "1" }]), await beta.del(root)]) {
+      assert.equal(res.status, 404);
+      assert.equal(res.body.error.code, "state_not_found");
+    }
+  });
+
+  test("unknown ids, bad forks and bad fields are typed errors", async () => {
+    assert.equal((await acme.evalOn("st_nope", "1")).body.error.code, "state_not_found");
+    assert.equal((await acme.fork(root, [])).body.error.code, "invalid_request");
+    assert.equal((await acme.fork(root, [{ code: "1", bogus: 1 }])).body.error.code, "invalid_request");
+    assert.equal((await acme.evalOn(root, "1", { checkpoint: "yes" })).body.error.code, "invalid_request");
+  });
+
+  test("DELETE answers 204; the state is gone, its children stay usable", async () => {
+    const parent = (await acme.evalOn(root, "p = 1", { checkpoint: true })).body.state_id;
+    const child = (await acme.evalOn(parent, "c = p + 1", { checkpoint: true })).body.state_id;
+    const del = await acme.del(parent);
+    assert.equal(del.status, 204);
+    assert.equal((await acme.info(parent)).body.error.code, "state_not_found");
+    assert.equal((await acme.evalOn(child, "(p, c)")).body.result, "(1, 2)");
+    assert.equal((await acme.del(child)).status, 204);
+  });
+
+  test("a fork of 256 branches answers every branch, in order", async () => {
+    const res = await acme.fork(root, Array.from({ length: 256 }, (_, i) => ({ code: `${i} * 2` })));
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.results.map((r: any) => r.result), Array.from({ length: 256 }, (_, i) => String(i * 2)));
+  });
+});
+
+describe("state budget", () => {
+  let arbor: Arbor;
+  let acme: ReturnType<typeof client>;
+  before(async () => {
+    const started = await start({ workers: 1, states: { max_bytes: 3 * 1024 * 1024, ttl_ms: 3_600_000 }, tenants: [{ name: "acme", api_key: KEYS.acme }] });
+    arbor = started.arbor;
+    acme = client(started.base, KEYS.acme);
+  });
+  after(() => arbor.close());
+
+  test("past the memory budget the least recently used states are evicted (404 state_not_found)", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await acme.create(`import os\nblob = os.urandom(1024 * 1024)\ni = ${i}`);
+      ids.push(res.body.state_id);
+    }
+    assert.equal((await acme.info(ids[0]!)).body.error.code, "state_not_found", "the oldest was evicted");
+    assert.equal((await acme.evalOn(ids[4]!, "i")).body.result, "4", "the newest is kept");
+    assert.ok(arbor.services.states.bytes <= 3 * 1024 * 1024);
+  });
+});

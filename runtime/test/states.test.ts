@@ -1,0 +1,68 @@
+// Checkpointed states inside executors: captured on one executor, applied on another; many
+// calls on one state leave it unchanged; moving between states and the snapshot leaks nothing.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { ExecutorProcess } from "../src/host/executor-process.ts";
+import type { StateBlob } from "../src/protocol/messages.ts";
+import { job } from "./helpers.ts";
+
+describe("states across executors", () => {
+  let a: ExecutorProcess;
+  let b: ExecutorProcess;
+  let root: StateBlob;
+  before(async () => {
+    [a, b] = await Promise.all([ExecutorProcess.spawn(), ExecutorProcess.spawn()]);
+    const made = await a.run(job("data = list(range(50000))\ntable = {str(i): i for i in range(5000)}\nopen('f.txt', 'w').write('v1')\nn = 0", { checkpoint_id: "root" }));
+    assert.equal(made.status, "ok", JSON.stringify(made.error));
+    root = made.checkpoint!;
+  });
+  after(() => {
+    a.kill("killed_shutdown");
+    b.kill("killed_shutdown");
+  });
+
+  test("every executor boots to the same snapshot bytes", () => {
+    assert.equal(a.info.image, b.info.image);
+  });
+
+  test("a state captured on one executor runs on another", async () => {
+    const o = await b.run(job("(len(data), table['4999'], open('f.txt').read(), n)", { base_state: "root", load_states: [root] }));
+    assert.equal(o.result, "(50000, 4999, 'v1', 0)");
+  });
+
+  test("50 calls on one state, each changing it, never change the state", async () => {
+    for (let i = 0; i < 50; i++) {
+      const code = `assert (len(data), n, open('f.txt').read()) == (50000, 0, 'v1'), (len(data), n)\ndata[${i * 997}] = -1\ndata.extend(range(${i}))\nn += 1\ntable['k${i}'] = ${i}\nopen('f.txt', 'w').write('changed')\nlen(table)`;
+      const o = await a.run(job(code, { base_state: "root" }));
+      assert.equal(o.status, "ok", `call ${i}: ${JSON.stringify(o.error)}`);
+      assert.equal(o.result, "5001");
+    }
+    const check = await a.run(job("(data[0], data[997], len(data), n, len(table))", { base_state: "root" }));
+    assert.equal(check.result, "(0, 997, 50000, 0, 5000)");
+  });
+
+  test("a snapshot call after state calls sees none of the state, and back again", async () => {
+    const fresh = await a.run(job("import os\n('data' in globals(), os.path.exists('f.txt'))"));
+    assert.equal(fresh.result, "(False, False)");
+    const again = await a.run(job("(len(data), open('f.txt').read())", { base_state: "root" }));
+    assert.equal(again.result, "(50000, 'v1')");
+    const fresh2 = await a.run(job("'table' in globals()"));
+    assert.equal(fresh2.result, "False");
+  });
+
+  test("a child captured on a state holds only what differs from its parent", async () => {
+    const child = await a.run(job("n = 7\ndata.append('x')", { base_state: "root", checkpoint_id: "child" }));
+    assert.equal(child.checkpoint?.parent_id, "root");
+    assert.ok(child.checkpoint!.page_index.length < root.page_index.length / 4, "the child is a diff, not a copy");
+    const onB = await b.run(job("(n, data[-1], len(data))", { base_state: "child", load_states: [child.checkpoint!] }));
+    assert.equal(onB.result, "(7, 'x', 50001)");
+  });
+
+  test("forgetting a state drops it; using it again is a StateError", async () => {
+    const o = await b.run(job("1", { forget_states: ["child"], base_state: "child" }));
+    assert.equal(o.status, "error");
+    assert.equal(o.error?.type, "StateError");
+    const stillRoot = await b.run(job("len(data)", { base_state: "root" }));
+    assert.equal(stillRoot.result, "50000");
+  });
+});
