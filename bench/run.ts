@@ -10,7 +10,7 @@
 //   subprocess  `python3 -c CODE` per call (native CPython), peak RSS
 //   http        `arbor serve` in its own process (plan.workers executors), POST /v1/eval over
 //               keep-alive undici: sequential, then concurrency 2/8/32, with calls/s
-//   branching   /v1/states: eval in a state, fork with K = 1/8/64/256 branches (forks/s),
+//   branching   /v1/states: eval in a state, fork with K = 1/8/64/256/1024 branches (forks/s),
 //               memory per stored state; "not available in this build" on a 404
 // Writes bench/results/<date>[-quick].{json,md,svg} and prints the markdown.
 // Options: --quick; --only pyodide,executor,... (sections); --workloads print,sqlite,...;
@@ -61,7 +61,7 @@ export function makePlan(quick: boolean, workloads: string[]): Plan {
         subprocess: { maxN: 1000, budgetMs: 3000, minN: 10, warmup: 2 },
         concurrent: { maxN: 20_000, budgetMs: 3000, minN: 32, warmup: 1 },
         concurrency: [2, 8, 32],
-        branches: [1, 8, 64, 256],
+        branches: [1, 8, 64, 256, 1024],
         fork: { maxN: 500, budgetMs: 3000, minN: 3, warmup: 1 },
         statesForMemory: 16,
         workers: 2,

@@ -11,10 +11,15 @@ export function encodeFrame(message: unknown): Buffer {
   return frame;
 }
 
-/** Incremental decoder for the stream side (the daemon). */
+/**
+ * Incremental decoder for the stream side (the daemon). Chunks are only joined once a whole
+ * frame is there, so a large frame arriving in many chunks is copied once, not once per chunk.
+ */
 export class FrameDecoder {
   private chunks: Buffer[] = [];
   private buffered = 0;
+  /** Length of the frame being collected (body + 4), once its header is known. */
+  private need = 4;
 
   constructor(private readonly maxFrameBytes = MAX_FRAME_BYTES) {}
 
@@ -23,18 +28,21 @@ export class FrameDecoder {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     const out: unknown[] = [];
-    let buf = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
-    let offset = 0;
-    while (buf.length - offset >= 4) {
-      const len = buf.readUInt32LE(offset);
-      if (len > this.maxFrameBytes) throw new Error(`frame of ${len} bytes exceeds the ${this.maxFrameBytes}-byte cap`);
-      if (buf.length - offset - 4 < len) break;
-      out.push(JSON.parse(buf.toString("utf8", offset + 4, offset + 4 + len)));
-      offset += 4 + len;
+    while (this.buffered >= this.need) {
+      const buf = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
+      this.chunks = [buf];
+      if (this.need === 4 || buf.length < this.need) {
+        const len = buf.readUInt32LE(0);
+        if (len > this.maxFrameBytes) throw new Error(`frame of ${len} bytes exceeds the ${this.maxFrameBytes}-byte cap`);
+        this.need = 4 + len;
+        if (buf.length < this.need) break;
+      }
+      out.push(JSON.parse(buf.toString("utf8", 4, this.need)));
+      const rest = buf.subarray(this.need);
+      this.chunks = rest.length ? [rest] : [];
+      this.buffered = rest.length;
+      this.need = 4;
     }
-    buf = buf.subarray(offset);
-    this.chunks = buf.length ? [buf] : [];
-    this.buffered = buf.length;
     return out;
   }
 }
