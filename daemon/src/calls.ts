@@ -100,8 +100,12 @@ export class Calls {
       if (outcome.checkpoint.id !== job.checkpoint_id || outcome.checkpoint.parent_id !== (job.base_state ?? null)) {
         throw errors.internal(new Error("executor returned a checkpoint that was not asked for"));
       }
-      state = this.store.add(ctx.tenant.name, outcome.checkpoint);
-      if (madeOn) this.placement.madeOn(madeOn, state.id);
+      // The parent may have been evicted while this call ran: the child (a diff against it)
+      // cannot be kept then, and the response says so with state_id null.
+      if (!outcome.checkpoint.parent_id || this.store.chain(outcome.checkpoint.parent_id).length > 0) {
+        state = this.store.add(ctx.tenant.name, outcome.checkpoint);
+        if (madeOn) this.placement.madeOn(madeOn, state.id);
+      }
       delete outcome.checkpoint;
     }
     const response: EvalResponse = {
