@@ -24,7 +24,7 @@ export async function executorSection(plan: Plan, log: (s: string) => void): Pro
   const skipped: Skipped[] = [];
   const memory: MemoryReport["executors"] = [];
   let ping: Summary | null = null;
-  const factories = (await availableFactories()).sort((a, b) => ORDER.indexOf(a.name) - ORDER.indexOf(b.name));
+  const factories = availableFactories().sort((a, b) => ORDER.indexOf(a.name) - ORDER.indexOf(b.name));
   for (const factory of factories) {
     const probe = factory.probe();
     if (!probe.ok) {

@@ -74,7 +74,7 @@ for pos in range(0, ${size}, chunk):
 hits
 `;
 
-const factories = await availableFactories();
+const factories = availableFactories();
 
 for (const factory of factories) {
   const probe = factory.probe();

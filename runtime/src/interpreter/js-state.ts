@@ -50,18 +50,16 @@ export class JsState {
     this.tableLength = module.wasmTable?.length ?? 0;
   }
 
-  /** How far the hiwire and function tables extend past the snapshot's. */
+  /** Hiwire table length seen by the last restore (the table never shrinks). */
+  private hiwireLength = 0;
+
+  /**
+   * How far the hiwire and function tables extended past the snapshot's at the last restore.
+   * Read from what restore() already walked, so the per-call hygiene check probes nothing.
+   */
   growth(): number {
-    let hiwire = this.hiwire.length;
-    for (;; hiwire++) {
-      try {
-        this.module.__hiwire_get(hiwire);
-      } catch {
-        break;
-      }
-    }
     const table = this.module.wasmTable?.length ?? this.tableLength;
-    return hiwire - this.hiwire.length + (table - this.tableLength);
+    return Math.max(0, this.hiwireLength - this.hiwire.length) + (table - this.tableLength);
   }
 
   get hiwireSlots(): number {
@@ -84,6 +82,7 @@ export class JsState {
       try {
         value = m.__hiwire_get(i);
       } catch {
+        this.hiwireLength = i;
         break;
       }
       if (value !== null && value !== undefined) {

@@ -5,7 +5,7 @@ import { memcpyFactory } from "./memcpy.ts";
 import type { StrategyFactory, StrategyName } from "./strategy.ts";
 
 /** Preference order: restore only dirtied pages, then kernel copy-on-write, then a full copy. */
-export async function availableFactories(): Promise<StrategyFactory[]> {
+export function availableFactories(): StrategyFactory[] {
   return [dirtyFactory, cowFactory, memcpyFactory];
 }
 
@@ -16,7 +16,7 @@ export interface Selection {
 }
 
 export async function selectStrategy(wanted?: StrategyName): Promise<Selection> {
-  const factories = await availableFactories();
+  const factories = availableFactories();
   const skipped: string[] = [];
   for (const factory of factories) {
     if (wanted && factory.name !== wanted) continue;
