@@ -2,7 +2,9 @@
 // between calls, and a crashed executor that does not take the daemon down.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { existsSync } from "node:fs";
 import { request } from "undici";
+import { DEADLINE_ADDON_PATH } from "../../runtime/src/executor/call-guard.ts";
 import { createArbor, type Arbor } from "../src/app.ts";
 import { loadConfig } from "../src/config/index.ts";
 
@@ -26,13 +28,15 @@ describe("daemon over HTTP", () => {
     return { status: res.statusCode, headers: res.headers, body: (await res.body.json()) as Record<string, any> };
   }
 
-  test("GET /healthz is ok once interpreters are ready, and names the restore strategy", async () => {
+  test("GET /healthz is ok once interpreters are ready, and names the restore strategy and call guard", async () => {
     const res = await request(`${base}/healthz`);
     assert.equal(res.statusCode, 200);
     const body = (await res.body.json()) as Record<string, any>;
     assert.equal(body.status, "ok");
     assert.equal(body.workers.ready, 2);
     assert.match(body.restore.strategy, /^(dirty|cow|memcpy)$/);
+    // The executors' wall-time guard: the native deadline thread whenever its addon is built.
+    assert.equal(body.call_guard.name, existsSync(DEADLINE_ADDON_PATH) ? "native" : "vm", body.call_guard.reason);
   });
 
   test("POST /v1/eval runs code and answers the contract's fields", async () => {

@@ -1,24 +1,16 @@
 // Runs one job on a freshly restored interpreter: input files in, limits on, the cell run like a
 // REPL, output files out, one Outcome back. The restore after it is the caller's (executor loop).
 import { posix } from "node:path";
-import vm from "node:vm";
 import { WORKSPACE } from "./interpreter/boot.ts";
 import type { Interpreter } from "./interpreter/interpreter.ts";
 import { InterpreterTrap } from "./interpreter/js-state.ts";
-import type { Watchdog } from "./executor/watchdog.ts";
+import type { CallGuard, Guarded } from "./executor/call-guard.ts";
 import type { StateCache } from "./interpreter/states.ts";
 import type { CallStatus, InputFile, Job, Outcome, PythonError } from "./protocol/messages.ts";
 
 const MIB = 1024 * 1024;
 /** How long past the deadline the soft interrupt gets before V8 terminates the call itself. */
 export const TERMINATE_GRACE_MS = 50;
-
-// The call runs inside vm's timeout: V8 terminates execution on the same thread (also inside
-// wasm, at loop back-edges), which stops code that never checks Pyodide's interrupt buffer
-// (C-level loops, time.sleep, a loop swallowing KeyboardInterrupt) without losing the process;
-// the restore that follows repairs the interpreter. Compiled once; the context holds one slot.
-const callSlot = vm.createContext({ call: null as (() => string) | null });
-const runInSlot = new vm.Script("call()", { filename: "arbor-call" });
 
 interface RunnerOutcome {
   status: CallStatus | "interrupted";
@@ -40,7 +32,7 @@ export function workspacePath(path: string): string {
   return resolved;
 }
 
-export function execute(interp: Interpreter, watchdog: Watchdog | null, job: Job, restoreMs: number, states: StateCache): Outcome {
+export function execute(interp: Interpreter, guard: CallGuard | null, job: Job, restoreMs: number, states: StateCache): Outcome {
   const { pyodide, memoryCap, runCell } = interp.booted;
   const FS = pyodide.FS;
   const inputs = new Map<string, string>();
@@ -68,26 +60,16 @@ export function execute(interp: Interpreter, watchdog: Watchdog | null, job: Job
   }
 
   const options = JSON.stringify({ max_output_bytes: job.max_output_bytes, stdin: job.stdin ?? "", seed: job.seed ?? null });
-  watchdog?.arm(job.timeout_ms);
   const started = performance.now();
-  let raw: string | undefined;
-  let trap: unknown;
-  callSlot.call = () => runCell(job.code, options);
-  try {
-    raw = runInSlot.runInContext(callSlot, { timeout: job.timeout_ms + TERMINATE_GRACE_MS }) as string;
-  } catch (e) {
-    trap = e;
-  } finally {
-    callSlot.call = null;
-  }
+  const cell = () => runCell(job.code, options);
+  const guarded: Guarded<string> = guard ? guard.run(cell, job.timeout_ms, TERMINATE_GRACE_MS) : unguarded(cell);
   const execMs = performance.now() - started;
-  // V8's own timeout also means the deadline passed, even if the watchdog thread had not run yet.
-  const terminated = (trap as { code?: string } | undefined)?.code === "ERR_SCRIPT_EXECUTION_TIMEOUT";
-  const deadlinePassed = (watchdog?.disarm() ?? false) || terminated;
+  const deadlinePassed = guarded.deadlinePassed;
 
-  if (raw === undefined) {
-    // The wasm side trapped (stack exhaustion, unreachable) or Pyodide failed: the call is lost,
-    // the restore that follows brings the interpreter back.
+  if (!guarded.ok) {
+    // The wasm side trapped (stack exhaustion, unreachable), Pyodide failed or the call was
+    // terminated: the call is lost, the restore that follows brings the interpreter back.
+    const trap = guarded.error;
     const message = trap instanceof InterpreterTrap ? trap.message : String((trap as Error)?.message ?? trap);
     if (deadlinePassed) {
       const error = { type: "TimeoutError", message: `execution exceeded timeout_ms=${job.timeout_ms}`, traceback: "" };
@@ -97,7 +79,7 @@ export function execute(interp: Interpreter, watchdog: Watchdog | null, job: Job
     return failed(status, { type: memoryCap.refused ? "MemoryError" : "InterpreterCrash", message, traceback: "" }, restoreMs, interp, execMs);
   }
 
-  const out = parseRunnerOutcome(raw);
+  const out = parseRunnerOutcome(guarded.value);
   if (!out) {
     const error = { type: "RunnerError", message: "the code interfered with the runner's report of its outcome", traceback: "" };
     return failed("error", error, restoreMs, interp, execMs);
@@ -144,6 +126,15 @@ function parseRunnerOutcome(raw: unknown): RunnerOutcome | null {
   const e = out.error;
   if (e !== null && (typeof e !== "object" || typeof e?.type !== "string" || typeof e.message !== "string" || typeof e.traceback !== "string")) return null;
   return { ...(out as RunnerOutcome), truncated: out.truncated === true };
+}
+
+/** Without a guard (in-process tests and tools): no wall-time limit. */
+function unguarded<T>(fn: () => T): Guarded<T> {
+  try {
+    return { ok: true, value: fn(), deadlinePassed: false };
+  } catch (error) {
+    return { ok: false, error, terminated: false, deadlinePassed: false };
+  }
 }
 
 /** What the executor answers when running the job threw in JS (never expected; never fatal). */

@@ -6,6 +6,10 @@ export const healthResponse = z.object({
   workers: z.object({ size: z.int(), ready: z.int(), busy: z.int(), booting: z.int() }),
   queue_depth: z.int(),
   restore: z.object({ strategy: z.string(), reason: z.string() }).nullable().describe("Restore strategy in use and why."),
+  call_guard: z
+    .object({ name: z.enum(["native", "vm"]), reason: z.string() })
+    .nullable()
+    .describe("How a call's wall-time limit is enforced in the executors: a native deadline thread, or node:vm's timeout (fallback)."),
   pyodide: z.string().nullable(),
   hard_kills: z.int(),
   crashes: z.int(),

@@ -37,6 +37,7 @@ export function healthRoutes(services: Services): FastifyPluginAsync {
           workers: { size: pool.size, ready: pool.ready, busy: pool.busy, booting: pool.booting },
           queue_depth: services.scheduler.depth,
           restore: info ? { strategy: info.strategy, reason: info.strategy_reason } : null,
+          call_guard: info ? { name: info.call_guard, reason: info.call_guard_reason } : null,
           pyodide: info?.pyodide_version ?? null,
           hard_kills: pool.hardKills,
           crashes: pool.crashes,

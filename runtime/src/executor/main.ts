@@ -6,7 +6,7 @@ import { StateCache } from "../interpreter/states.ts";
 import type { StrategyName } from "../restore/strategy.ts";
 import { SyncChannel } from "./channel.ts";
 import type { Outcome } from "../protocol/messages.ts";
-import { Watchdog } from "./watchdog.ts";
+import { createCallGuard } from "./call-guard.ts";
 import { freezeIntrinsics } from "../interpreter/lockdown.ts";
 import { applySeccompIfAsked } from "../confine/seccomp.ts"; // [confine]
 
@@ -22,7 +22,7 @@ process.on("uncaughtException", (err) => {
 });
 
 const interp = await Interpreter.create({ strategy: (process.env.ARBOR_RESTORE || undefined) as StrategyName | undefined });
-const watchdog = new Watchdog(interp.booted.interrupt);
+const guard = createCallGuard(interp.booted.interrupt);
 const states = new StateCache(interp.baseline);
 // Last init step: nothing of ours patches an intrinsic after this point.
 freezeIntrinsics();
@@ -34,6 +34,8 @@ channel.send({
     pid: process.pid,
     strategy: interp.strategy.name,
     strategy_reason: interp.strategyReason,
+    call_guard: guard.name,
+    call_guard_reason: guard.reason,
     boot_ms: Math.round(interp.booted.bootMs),
     baseline_bytes: interp.baselineBytes,
     image: interp.image,
@@ -84,7 +86,7 @@ for (;;) {
   if (msg.t === "run") {
     let outcome;
     try {
-      outcome = execute(interp, watchdog, msg.job, lastRestoreMs, states);
+      outcome = execute(interp, guard, msg.job, lastRestoreMs, states);
     } catch (e) {
       outcome = crashedOutcome(e, lastRestoreMs);
     }

@@ -40,6 +40,8 @@ const info = z.strictObject({
   pid: z.number().int(),
   strategy: z.string().max(32),
   strategy_reason: z.string().max(2000),
+  call_guard: z.enum(["native", "vm"]),
+  call_guard_reason: z.string().max(2000),
   boot_ms: z.number().nonnegative(),
   baseline_bytes: z.number().int().positive(),
   image: z.string().regex(/^[0-9a-f]{16}$/),

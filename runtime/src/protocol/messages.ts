@@ -57,6 +57,9 @@ export interface ExecutorInfo {
   pid: number;
   strategy: string;
   strategy_reason: string;
+  /** How the wall-time limit stops a call: a native deadline thread, or node:vm's timeout (fallback). */
+  call_guard: "native" | "vm";
+  call_guard_reason: string;
   boot_ms: number;
   baseline_bytes: number;
   /** Hash of the post-init snapshot; every executor of one build reports the same. */
