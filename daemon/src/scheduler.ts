@@ -67,7 +67,17 @@ export class Scheduler {
     const { tenant, unbounded, ...runOptions } = options;
     const enqueued = performance.now();
     return new Promise<Scheduled>((resolve, reject) => {
+      let waiter: Waiter | undefined;
+      // Removed once the call starts (or fires once): a fork's shared signal must not collect them.
+      const onAbortWhileQueued = () => {
+        const at = waiter ? this.queue.indexOf(waiter) : -1;
+        if (at >= 0) {
+          this.queue.splice(at, 1);
+          reject(Object.assign(new Error("cancelled while queued"), { code: "cancelled" }));
+        }
+      };
       const run = (ex: ExecutorProcess) => {
+        runOptions.signal?.removeEventListener("abort", onAbortWhileQueued);
         const queueMs = performance.now() - enqueued;
         this.acquire(tenant);
         const settle = () => {
@@ -98,23 +108,13 @@ export class Scheduler {
       const ex = this.underCap(tenant) ? this.pool.take() : null;
       if (ex) return run(ex);
       if (!unbounded && this.queue.length >= this.maxQueue) return reject(new OverloadedError(1));
-      const waiter: Waiter = {
+      waiter = {
         tenant,
         start: run,
         fail: reject,
       };
       this.queue.push(waiter);
-      runOptions.signal?.addEventListener(
-        "abort",
-        () => {
-          const at = this.queue.indexOf(waiter);
-          if (at >= 0) {
-            this.queue.splice(at, 1);
-            waiter.fail(Object.assign(new Error("cancelled while queued"), { code: "cancelled" }));
-          }
-        },
-        { once: true },
-      );
+      runOptions.signal?.addEventListener("abort", onAbortWhileQueued, { once: true });
     });
   }
 

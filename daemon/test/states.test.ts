@@ -187,10 +187,19 @@ describe("states and forks", () => {
     assert.equal((await acme.del(child)).status, 204);
   });
 
-  test("a fork of 256 branches answers every branch, in order", async () => {
-    const res = await acme.fork(root, Array.from({ length: 256 }, (_, i) => ({ code: `${i} * 2` })));
-    assert.equal(res.status, 200);
-    assert.deepEqual(res.body.results.map((r: any) => r.result), Array.from({ length: 256 }, (_, i) => String(i * 2)));
+  test("a fork of 256 branches answers every branch, in order, without a listener-leak warning", async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on("warning", onWarning);
+    try {
+      const res = await acme.fork(root, Array.from({ length: 256 }, (_, i) => ({ code: `${i} * 2` })));
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.body.results.map((r: any) => r.result), Array.from({ length: 256 }, (_, i) => String(i * 2)));
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+    } finally {
+      process.off("warning", onWarning);
+    }
+    assert.deepEqual(warnings.filter((w) => w.startsWith("MaxListenersExceededWarning")), []);
   });
 });
 

@@ -1,6 +1,7 @@
 // The branching endpoints: keep the state a call leaves, eval on fresh copies of it, fork K
 // branches from it spread over every executor, inspect and delete it. States belong to the
 // tenant that made them; another tenant's state is as unknown as a missing one (404).
+import { setMaxListeners } from "node:events";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -20,6 +21,8 @@ export function statesRoutes(services: Services): FastifyPluginAsync {
   /** Cancels the call(s) when the client goes away. */
   const abortOnClose = (reply: FastifyReply): AbortSignal => {
     const aborted = new AbortController();
+    // Every branch of a fork (up to 1024) listens on this one signal while it is queued or running.
+    setMaxListeners(0, aborted.signal);
     reply.raw.on("close", () => {
       if (!reply.raw.writableFinished) aborted.abort();
     });

@@ -107,12 +107,19 @@ export class ExecutorProcess extends EventEmitter {
       const timer = setTimeout(() => {
         this.kill("killed_timeout");
       }, job.timeout_ms + HARD_KILL_GRACE_MS);
-      this.pending = { id, resolve, timer, job, started: performance.now(), onHostCall: options.onHostCall };
-      if (options.signal) {
-        if (options.signal.aborted) return this.kill("killed_cancelled");
-        options.signal.addEventListener("abort", () => {
-          if (this.pending?.id === id) this.kill("killed_cancelled");
-        }, { once: true });
+      const signal = options.signal;
+      const onAbort = () => {
+        if (this.pending?.id === id) this.kill("killed_cancelled");
+      };
+      // The listener goes when the job ends: a long-lived signal must not collect one per job.
+      const settle = (o: Outcome) => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve(o);
+      };
+      this.pending = { id, resolve: settle, timer, job, started: performance.now(), onHostCall: options.onHostCall };
+      if (signal) {
+        if (signal.aborted) return this.kill("killed_cancelled");
+        signal.addEventListener("abort", onAbort, { once: true });
       }
       this.send({ t: "run", id, job });
     });
