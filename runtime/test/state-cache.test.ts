@@ -1,0 +1,81 @@
+// The executor's state cache in process: states are held compressed and decompressed when
+// entered; a small budget evicts decompressed states, and entering one again rebuilds it. Every
+// move (sibling to sibling, state to snapshot, rebuilt after eviction) must leave linear memory
+// byte-identical to what it was when the state was captured.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { execute } from "../src/execute.ts";
+import { Interpreter } from "../src/interpreter/interpreter.ts";
+import { StateCache } from "../src/interpreter/states.ts";
+
+const LIMITS = { timeout_ms: 10_000, memory_mb: 256, max_output_bytes: 1 << 20 };
+const CHILDREN = 24;
+
+describe("state cache", () => {
+  let interp: Interpreter;
+  let states: StateCache;
+  /** Linear memory right after each state's capture: what entering it must reproduce. */
+  const captured = new Map<string, Buffer>();
+
+  const restore = () => {
+    const written = states.currentId && interp.strategy.name === "dirty" ? interp.strategy.writtenPages() : null;
+    interp.reset();
+    states.reenter(interp, written);
+  };
+  const run = (code: string, base: string | null, checkpoint?: string) => {
+    const out = execute(interp, null, { code, ...LIMITS, base_state: base ?? undefined, checkpoint_id: checkpoint }, 0, states);
+    assert.equal(out.status, "ok", JSON.stringify(out.error));
+    if (checkpoint) captured.set(checkpoint, Buffer.from(new Uint8Array(interp.booted.memory.buffer).slice()));
+    restore();
+    return out;
+  };
+  const memoryNow = () => Buffer.from(new Uint8Array(interp.booted.memory.buffer));
+
+  before(async () => {
+    interp = await Interpreter.create({});
+    // A budget below one decompressed child: every move evicts, so rebuilding is exercised.
+    states = new StateCache(interp.baseline, 64 * 1024);
+    run("data = list(range(20000))\ntable = {i: str(i) for i in range(2000)}", null, "root");
+    for (let i = 0; i < CHILDREN; i++) run(`x = ${i}\nmoves = [x] * 10`, "root", `c${i}`);
+  });
+  after(() => interp?.strategy.dispose());
+
+  test("children are held compressed; only the entered state stays decompressed under a tiny budget", () => {
+    assert.equal(states.size, CHILDREN + 1);
+    run("x", "c3");
+    assert.ok(states.materializedCount <= 2, `decompressed states: ${states.materializedCount}`);
+  });
+
+  test("entering a state reproduces its captured memory exactly, in any order, after evictions", () => {
+    const order = [5, 6, 5, 17, 0, 23, 6, 11, 11, 2];
+    for (const i of order) {
+      states.enter(interp, `c${i}`);
+      const want = captured.get(`c${i}`)!;
+      assert.equal(memoryNow().length, want.length);
+      assert.ok(memoryNow().equals(want), `memory after entering c${i} differs from its capture`);
+      assert.equal(run("(x, len(moves), len(data), table[1999])", `c${i}`).result, `(${i}, 10, 20000, '1999')`);
+    }
+  });
+
+  test("a call that changes a state leaves it unchanged for the next call, on siblings too", () => {
+    for (let round = 0; round < 6; round++) {
+      const i = round % 2;
+      assert.equal(run(`before = x\nx += 1000\ndata.append(-1)\nmoves.clear()\n(before, len(data))`, `c${i}`).result, `(${i}, 20001)`);
+      assert.equal(run("(x, len(data), len(moves))", `c${i}`).result, `(${i}, 20000, 10)`);
+    }
+  });
+
+  test("back to the snapshot: none of the states is visible, and memory is the snapshot's", () => {
+    run("1", "c9");
+    states.enter(interp, null);
+    assert.ok(memoryNow().subarray(0, interp.baseline.length).equals(Buffer.from(interp.baseline)));
+    assert.equal(run("'x' in globals() or 'data' in globals()", null).result, "False");
+  });
+
+  test("a forgotten state is gone; its siblings still work", () => {
+    states.forget(interp, ["c4"]);
+    assert.equal(states.has("c4"), false);
+    assert.throws(() => states.enter(interp, "c4"), /not loaded/);
+    assert.equal(run("x", "c7").result, "7");
+  });
+});
