@@ -55,8 +55,8 @@ interface Materialized {
 }
 
 /** Per map entry: key, value pointer and hash-table slack, roughly. */
-const MAP_ENTRY_BYTES = 64;
-export const DEFAULT_MATERIALIZED_BUDGET = 128 * 1024 * 1024;
+const MAP_ENTRY_BYTES = 96;
+export const DEFAULT_MATERIALIZED_BUDGET = 64 * 1024 * 1024;
 
 export class StateCache {
   private readonly stored = new Map<string, StoredState>();
