@@ -18,9 +18,8 @@ describe("state cache", () => {
   const captured = new Map<string, Buffer>();
 
   const restore = () => {
-    const written = states.currentId && interp.strategy.name === "dirty" ? interp.strategy.writtenPages() : null;
-    interp.reset();
-    states.reenter(interp, written);
+    interp.reset(states.overlay);
+    states.reenter(interp);
   };
   const run = (code: string, base: string | null, checkpoint?: string) => {
     const out = execute(interp, null, { code, ...LIMITS, base_state: base ?? undefined, checkpoint_id: checkpoint }, 0, states);

@@ -19,9 +19,8 @@ const limits = { timeout_ms: 10_000, memory_mb: 256, max_output_bytes: 1 << 20 }
 const interp = await Interpreter.create({});
 const states = new StateCache(interp.baseline);
 const restore = () => {
-  const written = states.currentId && interp.strategy.name === "dirty" ? interp.strategy.writtenPages() : null;
-  interp.reset();
-  states.reenter(interp, written);
+  interp.reset(states.overlay);
+  states.reenter(interp);
 };
 execute(interp, null, { code: SETUP, ...limits, checkpoint_id: "s" }, 0, states);
 restore();

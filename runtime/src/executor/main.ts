@@ -101,11 +101,10 @@ for (;;) {
     channel.send({ t: "result", id: msg.id, outcome });
     // A reset that throws leaves an interpreter we cannot vouch for: exit, the daemon replaces us.
     const restoreStarted = performance.now();
-    // Only the dirty strategy's reset touches no more than the pages it reports as written;
-    // after any other reset the whole state is put back.
-    const written = states.currentId && interp.strategy.name === "dirty" ? interp.strategy.writtenPages() : null;
-    interp.reset();
-    states.reenter(interp, written);
+    // Back to the state this executor rests in (the snapshot, or the last call's base state):
+    // the reset puts the state's pages back in the same pass as the snapshot's.
+    interp.reset(states.overlay);
+    states.reenter(interp);
     lastRestoreMs = performance.now() - restoreStarted;
   } else if (msg.t === "ping") {
     channel.send({ t: "pong", id: msg.id });

@@ -2,7 +2,7 @@
 // put back to that snapshot (linear memory + the JS-side state around it) after each call.
 import { createHash } from "node:crypto";
 import type { PyodideAPI } from "pyodide";
-import type { ResetStats, RestoreStrategy, StrategyName } from "../restore/strategy.ts";
+import type { PageOverlay, ResetStats, RestoreStrategy, StrategyName } from "../restore/strategy.ts";
 import { selectStrategy } from "../restore/select.ts";
 import { bootInterpreter, type BootedInterpreter } from "./boot.ts";
 import { FsState, type EmscriptenFs, type FsDelta } from "./fs-state.ts";
@@ -104,12 +104,16 @@ export class Interpreter {
     this.fsState.apply(delta);
   }
 
-  /** Everything the last call did is undone: memory, stack pointer, JS refs, files, fds, cwd. */
-  reset(): ResetReport {
+  /**
+   * Everything the last call did is undone: memory, stack pointer, JS refs, files, fds, cwd.
+   * `overlay`: the pages of the checkpointed state the interpreter rests in, put back in place of
+   * the snapshot's (its files are the caller's: StateCache.reenter).
+   */
+  reset(overlay?: PageOverlay): ResetReport {
     const started = performance.now();
     const fsChanged = this.fsState.dirty;
     if (fsChanged) this.fsState.restore();
-    const memory = this.strategy.reset();
+    const memory = this.strategy.reset(overlay);
     const js = this.jsState.restore();
     this.resets++;
     return { ms: performance.now() - started, memory, fsChanged, hiwireSlotsReset: js.hiwireSlotsReset };

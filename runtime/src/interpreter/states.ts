@@ -11,7 +11,7 @@
 // ancestors', nearest first) and its filesystem delta. The restore strategy sees those writes as
 // dirtied pages, so the next reset puts the snapshot back as usual.
 import { deflateRawSync, inflateRawSync } from "node:zlib";
-import { HOST_PAGE } from "../restore/strategy.ts";
+import { HOST_PAGE, type PageOverlay } from "../restore/strategy.ts";
 import type { FsDelta } from "./fs-state.ts";
 import type { Interpreter } from "./interpreter.ts";
 
@@ -155,38 +155,15 @@ export class StateCache {
     this.evictMaterialized();
   }
 
-  /**
-   * After a reset to the snapshot: put back the current state's pages the call had written
-   * (`written`, taken before the reset; null: unknown, all of them) and its files.
-   */
-  reenter(interp: Interpreter, written: Uint32Array | null): void {
-    const state = this.current;
-    if (!state) return;
-    const view = new Uint8Array(interp.booted.memory.buffer);
-    const basePages = interp.baseline.length / HOST_PAGE;
-    if (written) {
-      const reapplied: number[] = [];
-      for (const page of written) {
-        const bytes = state.pages.get(page);
-        if (bytes && page < basePages) {
-          view.set(bytes, page * HOST_PAGE);
-          reapplied.push(page);
-        }
-      }
-      // Memory past the snapshot is cleared by every reset, tracked or not.
-      for (const [page, bytes] of state.pages) {
-        if (page >= basePages) {
-          view.set(bytes, page * HOST_PAGE);
-          reapplied.push(page);
-        }
-      }
-      interp.strategy.markClean?.(Uint32Array.from(reapplied).sort());
-    } else {
-      for (const [page, bytes] of state.pages) view.set(bytes, page * HOST_PAGE);
-    }
-    if (state.fs.removed.length || state.fs.dirs.length || state.fs.files.length || state.fs.links.length) {
-      interp.applyFs(state.fs);
-    }
+  /** The pages the next reset must put back instead of the snapshot's (Interpreter.reset). */
+  get overlay(): PageOverlay | undefined {
+    return this.current?.pages;
+  }
+
+  /** After a reset with `overlay`: the current state's files (the reset put back the snapshot's tree). */
+  reenter(interp: Interpreter): void {
+    const fs = this.current?.fs;
+    if (fs && (fs.removed.length || fs.dirs.length || fs.files.length || fs.links.length)) interp.applyFs(fs);
   }
 
   /**

@@ -1,7 +1,7 @@
 // "cow" strategy: the baseline lives in a sealed memfd mapped MAP_PRIVATE over the wasm memory.
 // Writes get private copies; a reset maps the file again (MAP_FIXED), discarding every copy at once.
 // The price is paid during the next call instead: every page it touches faults again.
-import { HOST_PAGE, type Probe, type ResetStats, type RestoreStrategy, type StrategyFactory } from "./strategy.ts";
+import { HOST_PAGE, type PageOverlay, type Probe, type ResetStats, type RestoreStrategy, type StrategyFactory } from "./strategy.ts";
 import { assertBaselineFits, errorText, expandRanges, loadNative, type NativeRestore } from "./native.ts";
 
 class CowStrategy implements RestoreStrategy {
@@ -30,9 +30,14 @@ class CowStrategy implements RestoreStrategy {
     }
   }
 
-  reset(): ResetStats {
+  reset(overlay?: PageOverlay): ResetStats {
     const buf = this.#currentBuffer();
-    return { pagesRestored: this.#length / HOST_PAGE, grownBytesCleared: this.#remap(buf) };
+    const grownBytesCleared = this.#remap(buf);
+    if (overlay) {
+      const view = new Uint8Array(buf);
+      for (const [page, bytes] of overlay) view.set(bytes, page * HOST_PAGE);
+    }
+    return { pagesRestored: this.#length / HOST_PAGE, grownBytesCleared };
   }
 
   writtenPages(): Uint32Array | null {

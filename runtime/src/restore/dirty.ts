@@ -11,7 +11,7 @@
 // Every `auditEvery` resets, hot pages still equal to the baseline before the copy (not changed by
 // the last call) are demoted: protected again, on probation (written by the very next call, they
 // are promoted again at once: one fault per page per audit). The hot set never exceeds `maxHotPages`.
-import { HOST_PAGE, type Probe, type ResetStats, type RestoreStrategy, type StrategyFactory } from "./strategy.ts";
+import { HOST_PAGE, type PageOverlay, type Probe, type ResetStats, type RestoreStrategy, type StrategyFactory } from "./strategy.ts";
 import {
   assertBaselineFits,
   countPages,
@@ -87,15 +87,17 @@ class DirtyPageStrategy implements RestoreStrategy {
     this.#streak = new Uint8Array(pages);
   }
 
-  reset(): ResetStats {
+  reset(overlay?: PageOverlay): ResetStats {
     const buf = this.#currentBuffer();
     const reset = ++this.#resets;
     // Lists every written page, hot ones included (they are never write-protected).
     const written = this.#addon.scanWritten(buf, 0, this.#tracked, false);
     const demote = this.#auditDue(reset) ? this.#unchangedHotPages(buf) : null;
     // Copy before re-protecting: the copy writes the pages, and they are already writable, so it
-    // costs no faults; re-arming afterwards leaves them protected and clean.
+    // costs no faults; re-arming afterwards leaves them protected and clean. The overlay's pages
+    // the call did not write still hold the overlay's bytes.
     this.#addon.copyPages(buf, this.#baseline, written);
+    if (overlay) putBack(buf, overlay, written);
     const rearm = this.#options.hot ? this.#coldSpans(written, reset) : hull(written);
     if (rearm.length > 0) this.#addon.rearmRanges(buf, rearm);
     if (demote && demote.length > 0) {
@@ -118,6 +120,9 @@ class DirtyPageStrategy implements RestoreStrategy {
       // (private anonymous memory reads back as zeros), then track them from now on.
       this.#addon.madvise(buf, this.#tracked, untracked, "dontneed");
       this.#arm(buf, this.#tracked, untracked);
+      // Overlay pages out there are written after arming: they read as written, so the next
+      // reset puts them back again (correct, if not free; memory rarely grows under a state).
+      if (overlay) putBack(buf, overlay, Uint32Array.of(this.#tracked / HOST_PAGE, buf.byteLength / HOST_PAGE));
       this.#tracked = buf.byteLength;
       this.#growTables();
       grownBytesCleared += untracked;
@@ -279,6 +284,18 @@ class DirtyPageStrategy implements RestoreStrategy {
       throw new Error(`wasm memory moved from 0x${this.#address.toString(16)} to 0x${address.toString(16)}; tracking is lost`);
     }
     return buf;
+  }
+}
+
+/** Writes the overlay's pages that lie inside the [start, end) page ranges. */
+function putBack(buf: ArrayBuffer, overlay: PageOverlay, ranges: Uint32Array): void {
+  const view = new Uint8Array(buf);
+  for (let i = 0; i + 1 < ranges.length; i += 2) {
+    const end = ranges[i + 1]!;
+    for (let page = ranges[i]!; page < end; page++) {
+      const bytes = overlay.get(page);
+      if (bytes) view.set(bytes, page * HOST_PAGE);
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 // The strategy that always works: copy the whole baseline back and zero what the call grew.
 // ~2 ms for Pyodide's 30 MiB heap on this machine; the floor the others are measured against.
-import type { ResetStats, RestoreStrategy, StrategyFactory } from "./strategy.ts";
+import type { PageOverlay, ResetStats, RestoreStrategy, StrategyFactory } from "./strategy.ts";
 import { HOST_PAGE } from "./strategy.ts";
 
 class MemcpyRestore implements RestoreStrategy {
@@ -10,11 +10,12 @@ class MemcpyRestore implements RestoreStrategy {
     private readonly baseline: Uint8Array,
   ) {}
 
-  reset(): ResetStats {
+  reset(overlay?: PageOverlay): ResetStats {
     const view = new Uint8Array(this.memory.buffer);
     view.set(this.baseline);
     const grown = view.length - this.baseline.length;
     if (grown > 0) view.fill(0, this.baseline.length);
+    if (overlay) for (const [page, bytes] of overlay) view.set(bytes, page * HOST_PAGE);
     return { pagesRestored: this.baseline.length / HOST_PAGE, grownBytesCleared: grown };
   }
 

@@ -21,13 +21,20 @@ export interface ResetStats {
   hotPages?: number;
 }
 
+/**
+ * Pages to put back instead of the baseline's: the checkpointed state the interpreter rests in
+ * between calls (host-page index → 4 KiB of bytes). They count as clean for the next call.
+ */
+export type PageOverlay = ReadonlyMap<number, Uint8Array>;
+
 export interface RestoreStrategy {
   readonly name: StrategyName;
   /**
    * Make memory[0, baseline.length) byte-identical to the baseline, and memory past it all zero
-   * (a wasm memory cannot shrink). Re-arms tracking for the next call.
+   * (a wasm memory cannot shrink), except the overlay's pages, which get the overlay's bytes.
+   * Re-arms tracking for the next call.
    */
-  reset(): ResetStats;
+  reset(overlay?: PageOverlay): ResetStats;
   /**
    * Host-page indices written since the last reset, without re-arming; null when the strategy
    * cannot tell (memcpy). Used to store checkpoints as page diffs.
