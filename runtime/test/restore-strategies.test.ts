@@ -203,6 +203,61 @@ for (const factory of factories) {
       }
     });
 
+    test("reset(overlay): overlay pages get the overlay's bytes, every other page the baseline's", (t: TestContext) => {
+      if (!probe.ok) return t.skip(probe.reason);
+      const { memory, baseline, strategy } = setup(16);
+      const next = rng(8);
+      const basePages = baseline.length / HOST_PAGE;
+      // A checkpointed state: 300 scattered pages, plus 2 in memory grown later.
+      const overlay = new Map<number, Uint8Array>();
+      while (overlay.size < 300) {
+        const page = Math.floor(next() * basePages);
+        overlay.set(page, Uint8Array.from({ length: HOST_PAGE }, () => Math.floor(next() * 256)));
+      }
+      const expected = (length: number): Buffer => {
+        const want = Buffer.alloc(length);
+        want.set(baseline);
+        for (const [page, bytes] of overlay) if ((page + 1) * HOST_PAGE <= length) want.set(bytes, page * HOST_PAGE);
+        return want;
+      };
+      // Entering the state (StateCache.enter): its pages written, then marked clean.
+      const enter = (pages: number[]) => {
+        const view = new Uint8Array(memory.buffer);
+        for (const page of pages) view.set(overlay.get(page)!, page * HOST_PAGE);
+        strategy.markClean?.(Uint32Array.from(pages).sort());
+      };
+      const overlayPages = [...overlay.keys()];
+      enter(overlayPages);
+      for (let cycle = 0; cycle < 120; cycle++) {
+        if (cycle === 40) {
+          memory.grow(1);
+          overlay.set(basePages + 3, new Uint8Array(HOST_PAGE).fill(7));
+          overlay.set(basePages + 9, new Uint8Array(HOST_PAGE).fill(9));
+          enter([basePages + 3, basePages + 9]);
+        }
+        scribble(memory, 1 + Math.floor(next() * 30), next);
+        // Half the cycles write straight into overlay pages too.
+        if (cycle % 2 === 0) {
+          const view = new Uint8Array(memory.buffer);
+          for (let i = 0; i < 10; i++) {
+            const at = overlayPages[Math.floor(next() * overlayPages.length)]! * HOST_PAGE + 17;
+            view[at] = view[at]! ^ 0x5a;
+          }
+        }
+        strategy.reset(overlay);
+        const now = Buffer.from(memory.buffer);
+        assert.ok(now.equals(expected(now.length)), `cycle ${cycle}: memory is not baseline + overlay`);
+      }
+      // Leaving the state (StateCache.enter(null)): its pages get the baseline's bytes back, marked
+      // clean; from then on a plain reset keeps memory at the baseline.
+      const view = new Uint8Array(memory.buffer);
+      for (const page of overlay.keys()) view.set(page < basePages ? baseline.subarray(page * HOST_PAGE, (page + 1) * HOST_PAGE) : new Uint8Array(HOST_PAGE), page * HOST_PAGE);
+      strategy.markClean?.(Uint32Array.from(overlay.keys()).sort());
+      scribble(memory, 20, next);
+      strategy.reset();
+      assert.equal(mismatch(memory, baseline), null, "after leaving the state: the baseline again");
+    });
+
     test("dispose is idempotent and leaves the memory usable", (t: TestContext) => {
       if (!probe.ok) return t.skip(probe.reason);
       const { memory, baseline, strategy } = setup(15);

@@ -23,7 +23,9 @@ export interface ResetStats {
 
 /**
  * Pages to put back instead of the baseline's: the checkpointed state the interpreter rests in
- * between calls (host-page index → 4 KiB of bytes). They count as clean for the next call.
+ * between calls (host-page index → 4 KiB of bytes). They count as clean for the next call. The
+ * overlay must already be in memory when the call starts (StateCache.enter writes it and marks it
+ * clean): a strategy that tracks writes puts back only the overlay pages the call wrote.
  */
 export type PageOverlay = ReadonlyMap<number, Uint8Array>;
 
