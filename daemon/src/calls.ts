@@ -55,7 +55,8 @@ export class Calls {
     // A fresh policy object per call: it carries this call's host-call budget.
     const policy = effectivePolicy(capabilities, req.capabilities ?? null);
     const hostCalls: HostCallRecord[] = [];
-    const deadline = Date.now() + limits.timeout_ms;
+    // Host calls share the call's wall time, counted from when it starts running (not queued).
+    let deadline = Date.now() + limits.timeout_ms;
     const onHostCall = async (raw: unknown) => {
       const { reply, record } = await performHostCall(raw, { policy, deadline, signal: ctx.signal });
       hostCalls.push(record);
@@ -76,6 +77,7 @@ export class Calls {
     let madeOn: ExecutorProcess | undefined;
     const forExecutor = (ex: ExecutorProcess) => {
       madeOn = ex;
+      deadline = Date.now() + limits.timeout_ms;
       return this.placement.prepare(ex, job);
     };
     let scheduled;
@@ -105,6 +107,9 @@ export class Calls {
       if (!outcome.checkpoint.parent_id || this.store.chain(outcome.checkpoint.parent_id).length > 0) {
         state = this.store.add(ctx.tenant.name, outcome.checkpoint);
         if (madeOn) this.placement.madeOn(madeOn, state.id);
+      } else if (madeOn) {
+        // Not kept: the executor that made it drops it with its next job.
+        this.placement.dropOn(madeOn, outcome.checkpoint.id);
       }
       delete outcome.checkpoint;
     }

@@ -138,6 +138,19 @@ r`, { capabilities: ["files"] });
     assert.equal(body.result, "(True, -9)");
   });
 
+  test("time spent queued does not eat into a call's host-call time", async () => {
+    // One worker: the second call waits ~2.3 s of its 2.5 s timeout in the queue. Its host-call
+    // deadline counts from when it starts running, so a 0.3 s command still has room.
+    const busy = evalCode("import time\ntime.sleep(2.3)");
+    await new Promise((r) => setTimeout(r, 50));
+    const queued = evalCode(`import host\nr = host.shell(["sleep", "0.3"])\n(r["timed_out"], r["exit_code"])`, { timeout_ms: 2500 });
+    const [first, second] = await Promise.all([busy, queued]);
+    assert.equal(first.body.status, "ok");
+    assert.ok(second.body.timing.queue_ms > 1000, `queued ${second.body.timing.queue_ms} ms`);
+    assert.equal(second.body.status, "ok", JSON.stringify(second.body.error));
+    assert.equal(second.body.result, "(False, 0)");
+  });
+
   test("walking everything reachable from the host module (gc referents) finds no JS object", async () => {
     // Everything in the interpreter is reachable from a module (via sys.modules); what must not
     // be there is a live JS object: a JsProxy instance is a handle on the executor's JavaScript.

@@ -6,6 +6,9 @@ import { after, before, describe, test } from "node:test";
 import { request } from "undici";
 import { createArbor, type Arbor } from "../src/app.ts";
 import { loadConfig } from "../src/config/index.ts";
+import { Placement } from "../src/states/placement.ts";
+import { StateStore } from "../src/states/store.ts";
+import type { ExecutorProcess } from "../../runtime/src/host/executor-process.ts";
 
 const KEYS = { acme: "acme-key-1", beta: "beta-key-2" };
 
@@ -156,6 +159,19 @@ describe("states and forks", () => {
     assert.ok((await acme.info(tiny.body.state_id)).body.bytes < 64 * 1024);
   });
 
+  test("a checkpoint whose parent is deleted while the call runs is not kept (state_id null)", async () => {
+    const parent = (await acme.create("p = 1")).body.state_id as string;
+    const running = acme.evalOn(parent, "import time\ntime.sleep(0.4)\np += 1", { checkpoint: true });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal((await acme.del(parent)).status, 204);
+    const res = await running;
+    assert.equal(res.status, 200);
+    assert.equal(res.body.status, "ok");
+    assert.equal(res.body.state_id, null);
+    // The executor that made it is told to drop it; everything else keeps working.
+    assert.equal((await acme.evalOn(root, "counter")).body.result, "0");
+  });
+
   test("a call that times out leaves no state", async () => {
     const res = await acme.create("while True: pass", { timeout_ms: 200 });
     assert.equal(res.status, 200);
@@ -224,3 +240,15 @@ describe("state budget", () => {
     assert.ok(arbor.services.states.bytes <= 3 * 1024 * 1024);
   });
 });
+
+test("placement: a state the store did not keep is forgotten by the executor that made it", () => {
+  const store = new StateStore({ maxBytes: 1 << 20, ttlMs: 60_000 });
+  const placement = new Placement(store);
+  const ex = {} as ExecutorProcess;
+  const job = { code: "1", timeout_ms: 1000, memory_mb: 64, max_output_bytes: 1024 };
+  assert.equal(placement.prepare(ex, job).forget_states, undefined);
+  placement.dropOn(ex, "st_gone");
+  assert.deepEqual(placement.prepare(ex, job).forget_states, ["st_gone"]);
+  assert.equal(placement.prepare(ex, job).forget_states, undefined, "said once");
+});
+

@@ -52,6 +52,13 @@ export class Placement {
     return out;
   }
 
+  /** The executor made a state the store did not keep: it forgets it with its next job. */
+  dropOn(ex: ExecutorProcess, id: string): void {
+    const list = this.toForget.get(ex) ?? [];
+    list.push(id);
+    this.toForget.set(ex, list);
+  }
+
   /** The executor made (and keeps) this state itself. */
   madeOn(ex: ExecutorProcess, id: string): void {
     this.held.get(ex)?.add(id);
