@@ -24,10 +24,12 @@ const HELP: Record<string, string> = {
 
 Runs the daemon. Environment: ARBOR_CONFIG, ARBOR_HOST, ARBOR_PORT, ARBOR_WORKERS, ARBOR_LOG_LEVEL.
 Without a config file an embedded default is used (open, loopback only). See docs/configuration.md.`,
-  eval: `Usage: arbor eval FILE|- [--timeout-ms N] [--json]
+  eval: `Usage: arbor eval FILE|- [--config FILE] [--timeout-ms N] [--json]
 
 Runs the file (or standard input with '-') in a fresh interpreter and prints its stdout,
 stderr (to stderr) and the repr of the last expression. Exit code 1 if the code raised.
+Limits (timeout_ms, memory_mb, max_output_bytes) come from the config, as for serve
+(--config FILE or ARBOR_CONFIG); --timeout-ms overrides the timeout.
 --json prints the whole eval response as JSON instead.`,
   mcp: `Usage: arbor mcp [--config FILE] [--workers N]
 
@@ -58,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
       case "serve":
         return await serve(loadConfig({ argv: rest }));
       case "eval":
-        return await evalCommand(rest, (path) => (path === "-" ? readFileSync(0, "utf8") : readFileSync(path, "utf8")));
+        return await evalCommand(rest, (path) => (path === "-" ? readFileSync(0, "utf8") : readFileSync(path, "utf8")), loadConfig({ argv: rest }));
       case "mcp":
         // A tool process sits beside an editor or agent: a few interpreters, not one per core.
         return await mcpCommand(() => loadConfig({ argv: rest, cpuCount: Math.min(2, availableParallelism()) }));

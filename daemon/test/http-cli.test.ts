@@ -41,10 +41,15 @@ const evals = (() => {
   writeFileSync(okFile, "print('hello')\n6 * 7\n");
   const raisesFile = join(dir, "raises.py");
   writeFileSync(raisesFile, "def f():\n    raise ValueError('nope')\nf()\n");
+  const slowFile = join(dir, "slow.py");
+  writeFileSync(slowFile, "import time\ntime.sleep(5)\n");
+  const configFile = join(dir, "limits.json");
+  writeFileSync(configFile, JSON.stringify({ limits: { timeout_ms: 300 } }));
   return Promise.all([
     arbor(["eval", okFile]),
     arbor(["eval", raisesFile]),
     arbor(["eval", "-"], { stdin: "import sys\nprint('from stdin', file=sys.stderr)\n'done'\n" }),
+    arbor(["eval", slowFile], { env: { ARBOR_CONFIG: configFile } }),
   ]);
 })();
 
@@ -84,8 +89,14 @@ describe("arbor eval", () => {
   let ok: Run;
   let raises: Run;
   let fromStdin: Run;
+  let limited: Run;
   before(async () => {
-    [ok, raises, fromStdin] = await evals;
+    [ok, raises, fromStdin, limited] = await evals;
+  });
+
+  test("limits come from the config (ARBOR_CONFIG), as for serve", () => {
+    assert.equal(limited.code, 1, limited.stderr);
+    assert.match(limited.stderr, /timeout_ms=300/);
   });
 
   test("a file that prints and ends with an expression: exit 0, stdout then the result", () => {

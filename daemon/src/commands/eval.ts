@@ -1,15 +1,16 @@
-// `arbor eval FILE|-`: one call on a local executor, without a daemon.
+// `arbor eval FILE|-`: one call on a local executor, without a daemon. Limits come from the same
+// config as `arbor serve` (--config FILE, ARBOR_CONFIG, ARBOR_* variables, embedded defaults).
 import { ExecutorProcess } from "../../../runtime/src/host/executor-process.ts";
-import { defaultConfig } from "../config/index.ts";
+import type { ArborConfig } from "../config/index.ts";
 
-export async function evalCommand(args: string[], read: (path: string) => string): Promise<number> {
-  const file = args.find((a) => !a.startsWith("--"));
+export async function evalCommand(args: string[], read: (path: string) => string, config: ArborConfig): Promise<number> {
+  const file = args.find((a, i) => !a.startsWith("--") && !["--config", "--timeout-ms"].includes(args[i - 1] ?? ""));
   if (!file) {
     console.error("arbor eval: give a FILE, or - for standard input");
     return 2;
   }
   const timeoutArg = args.indexOf("--timeout-ms");
-  const limits = defaultConfig().limits;
+  const limits = config.limits;
   const timeout = timeoutArg >= 0 ? Number(args[timeoutArg + 1]) : limits.timeout_ms;
   if (!Number.isInteger(timeout) || timeout <= 0) {
     console.error("arbor eval: --timeout-ms takes a positive integer");
