@@ -49,6 +49,7 @@ export function makePlan(quick: boolean, workloads: string[]): Plan {
         branches: [1, 8, 64],
         fork: { maxN: 50, budgetMs: 500, minN: 2, warmup: 1 },
         statesForMemory: 4,
+        childRounds: 1,
         workers: 2,
       }
     : {
@@ -64,6 +65,7 @@ export function makePlan(quick: boolean, workloads: string[]): Plan {
         branches: [1, 8, 64, 256, 1024],
         fork: { maxN: 500, budgetMs: 3000, minN: 3, warmup: 1 },
         statesForMemory: 16,
+        childRounds: 4,
         workers: 2,
       };
 }

@@ -89,6 +89,10 @@ export function renderMarkdown(res: Results): string {
     for (const f of b.forks) out.push(`| fork, K = ${f.branches} | ${f.n} | ${fmt(f.p50_ms)} | ${fmt(f.p90_ms)} | ${fmt(f.p99_ms)} | ${fmt(f.max_ms)} | ${f.forks_per_s} | ${f.requests_per_s} |`);
     out.push("");
     out.push(`Memory per stored state: ${b.state_bytes === undefined ? "–" : `${(b.state_bytes / 2 ** 20).toFixed(2)} MiB (\`bytes\` of GET /v1/states/{id})`}; daemon process tree RSS growth ${b.rss_per_state_mb === undefined ? "not measured" : `${b.rss_per_state_mb} MiB per state over ${b.states_measured} states`}.`);
+    if (b.children_measured) {
+      out.push("");
+      out.push(`Children of that state (\`x = i\` per branch, checkpointed by forks): ${b.child_bytes ?? "–"} bytes each stored; daemon process tree RSS growth ${b.rss_per_child_kb} KiB per child over ${b.children_measured} children.`);
+    }
     if (b.reason) out.push(`\nProblems: ${b.reason}.`);
   }
   out.push("");

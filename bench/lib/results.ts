@@ -23,6 +23,8 @@ export interface Plan {
   fork: Budget;
   /** States created to measure memory per stored state. */
   statesForMemory: number;
+  /** Rounds of 250 checkpointing branches (children of the branching state) for memory per child. */
+  childRounds: number;
   workers: number;
 }
 
@@ -60,6 +62,10 @@ export interface Branching {
   /** Growth of the daemon's process tree RSS per stored state. */
   rss_per_state_mb?: number;
   states_measured?: number;
+  /** One-variable children of the state, made by checkpointing fork branches (an RL tree's nodes). */
+  children_measured?: number;
+  child_bytes?: number;
+  rss_per_child_kb?: number;
 }
 
 export interface MemoryReport {

@@ -4,7 +4,8 @@
 //   POST /v1/states/{id}/fork          K branches of a print(2+2)-like cell, K = plan.branches:
 //                                      latency per fork request and branches (forks) per second
 //   memory per stored state            `bytes` from GET /v1/states/{id}, and the growth of the
-//                                      daemon's process tree RSS over plan.statesForMemory states
+//                                      daemon's process tree RSS over plan.statesForMemory states, and
+//                                      per child over plan.childRounds × 250 one-variable children
 // A daemon without states (404 on POST /v1/states) is reported as "not available in this build".
 import { Pool } from "undici";
 import { treeMemory } from "../lib/machine.ts";
@@ -115,6 +116,29 @@ export async function branchingSection(plan: Plan, url: string, daemonPid: numbe
         log(`memory: +${out.rss_per_state_mb} MiB RSS per stored state over ${ids.length} states`);
       }
       for (const s of ids) await call("DELETE", `/v1/states/${encodeURIComponent(s)}`);
+
+      // An RL tree's nodes: many small children of one large state, made by checkpointing forks.
+      await new Promise((r) => setTimeout(r, 500));
+      const beforeChildren = treeRssMb(daemonPid);
+      const children: string[] = [];
+      for (let round = 0; round < plan.childRounds; round++) {
+        const branches = Array.from({ length: 250 }, (_, i) => ({ code: `x = ${round * 250 + i}\nmoves = [x] * 10`, checkpoint: true }));
+        const r = await call("POST", `/v1/states/${enc}/fork`, { branches });
+        if (r.status !== 200) {
+          problems.push(`checkpointing fork → ${describe(r)}`);
+          break;
+        }
+        for (const b of r.body.results) if (typeof b.state_id === "string") children.push(b.state_id);
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      if (children.length) {
+        const child = await call("GET", `/v1/states/${encodeURIComponent(children[0]!)}`);
+        if (child.status === 200) out.child_bytes = child.body.bytes;
+        out.children_measured = children.length;
+        out.rss_per_child_kb = round(((treeRssMb(daemonPid) - beforeChildren) * 1024) / children.length, 1);
+        log(`children: ${out.child_bytes} bytes stored, +${out.rss_per_child_kb} KiB RSS each over ${children.length}`);
+      }
+      for (const s of children) await call("DELETE", `/v1/states/${encodeURIComponent(s)}`);
     }
     await call("DELETE", `/v1/states/${enc}`);
     if (problems.length) out.reason = problems.join("; ");
