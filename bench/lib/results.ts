@@ -49,6 +49,9 @@ export interface ForkRow extends Timed {
   /** Branches (fresh copies of the state) completed per second. */
   forks_per_s: number;
   requests_per_s: number;
+  /** One branch's own cost as its executor measured it (restore_ms + exec_ms of each result). */
+  branch_p50_ms?: number;
+  branch_p99_ms?: number;
 }
 
 export interface Branching {

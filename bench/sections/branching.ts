@@ -10,7 +10,7 @@
 import { Pool } from "undici";
 import { treeMemory } from "../lib/machine.ts";
 import type { Branching, ForkRow, Plan } from "../lib/results.ts";
-import { measureFor, round } from "../lib/stats.ts";
+import { measureFor, Recorder, round } from "../lib/stats.ts";
 
 export const STATE_SETUP = "big = list(range(10**5))\nd = {i: str(i) for i in range(10**4)}";
 export const BRANCH_CODE = "print(len(big) + len(d))";
@@ -90,13 +90,23 @@ export async function branchingSection(plan: Plan, url: string, daemonPid: numbe
         problems.push(`POST /v1/states/{id}/fork (K=${k}) → ${describe(probe)}`);
         break;
       }
+      const perBranch = new Recorder();
       const s = await measureFor(plan.fork, fork, (r) => {
         const results = r.body?.results;
         if (r.status !== 200 || !Array.isArray(results) || results.length !== k) throw new Error(`fork K=${k}: ${describe(r)}`);
         const bad = results.find((x: any) => x.status !== "ok" || x.stdout !== BRANCH_EXPECT);
         if (bad) throw new Error(`fork K=${k}: a branch answered ${JSON.stringify(bad).slice(0, 300)}`);
+        for (const x of results) perBranch.record(x.timing.restore_ms + x.timing.exec_ms);
       });
-      const row: ForkRow = { branches: k, ...s, forks_per_s: round((k * s.n * 1000) / s.wall_ms, 1), requests_per_s: round((s.n * 1000) / s.wall_ms, 2) };
+      const b = perBranch.summary();
+      const row: ForkRow = {
+        branches: k,
+        ...s,
+        forks_per_s: round((k * s.n * 1000) / s.wall_ms, 1),
+        requests_per_s: round((s.n * 1000) / s.wall_ms, 2),
+        branch_p50_ms: b.p50_ms,
+        branch_p99_ms: b.p99_ms,
+      };
       out.forks.push(row);
       log(`fork K=${k}: p50 ${s.p50_ms} ms per request, ${row.forks_per_s} forks/s (n=${s.n})`);
     }
