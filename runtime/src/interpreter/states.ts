@@ -7,9 +7,10 @@
 // decompressed into a full page map when entered, and the most recently used maps are kept
 // (a byte budget), so moving between a few hot states decompresses nothing.
 //
-// Applying state S after a reset (memory == snapshot): write S's pages (its own and its
-// ancestors', nearest first) and its filesystem delta. The restore strategy sees those writes as
-// dirtied pages, so the next reset puts the snapshot back as usual.
+// Entering state S writes the pages where S differs from what memory holds (the previous state
+// or the snapshot) and marks them clean for the restore strategy; while S is current, every
+// reset puts S's pages back in place of the snapshot's (Interpreter.reset(overlay)), so a call
+// on S costs what it wrote, not the size of S.
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { HOST_PAGE, type PageOverlay } from "../restore/strategy.ts";
 import type { FsDelta } from "./fs-state.ts";
@@ -275,10 +276,6 @@ export class StateCache {
 }
 
 const ZERO_PAGE = new Uint8Array(HOST_PAGE);
-
-function sortedPages(state: Materialized): Uint32Array {
-  return Uint32Array.from(state.pages.keys()).sort();
-}
 
 /**
  * target ^= other, 4 bytes at a time, through DataViews: the executor freezes the intrinsics
