@@ -26,7 +26,29 @@ def error_body(code: str, message: Optional[str] = None) -> Dict[str, Any]:
     return {"error": {"code": code, "message": message or f"fake {code}"}}
 
 
-class FakeServer:
+class _Serving:
+    """Serves ``self._server`` on a daemon thread; a context manager that shuts it down."""
+
+    _server: Any
+
+    def _start(self, server: Any) -> None:
+        server.daemon_threads = True
+        self._server = server
+        self.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class FakeServer(_Serving):
     """Answers every request with ``answer(n)`` (n counts from 1); None means never answer."""
 
     def __init__(self, answer: Callable[[int], Optional[Answer]]) -> None:
@@ -71,24 +93,14 @@ class FakeServer:
 
             do_GET = do_POST = do_DELETE = _serve
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._start(ThreadingHTTPServer(("127.0.0.1", 0), Handler))
 
     def close(self) -> None:
         self._release.set()
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> "FakeServer":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
+        super().close()
 
 
-class DroppingServer:
+class DroppingServer(_Serving):
     """A raw HTTP/1.1 server that answers GET requests with ``{"status":"ok"}`` and keep-alive,
     but drops the first connection, unanswered, when its second request arrives: what a client
     sees when the server closed an idle pooled socket just as the client reused it."""
@@ -124,17 +136,4 @@ class DroppingServer:
                             + body
                         )
 
-        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> "DroppingServer":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
+        self._start(socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler))

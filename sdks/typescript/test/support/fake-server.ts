@@ -1,7 +1,7 @@
 // Small scripted HTTP servers for what a healthy daemon will not do on demand: 429s with
 // chosen Retry-After values, silence past a deadline, a keep-alive socket dropped under us.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
+import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from "node:net";
 
 export interface FakeServer {
   baseUrl: string;
@@ -14,30 +14,22 @@ export interface FakeServer {
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
 
-export async function fakeServer(handler: Handler): Promise<FakeServer> {
-  let requests = 0;
-  let connections = 0;
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
-    requests += 1;
-    req.resume();
-    req.on("end", () => handler(req, res, requests));
-  });
-  server.keepAliveTimeout = 60_000;
-  server.on("connection", (socket) => {
-    connections += 1;
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
+interface Counts {
+  requests: number;
+  connections: number;
+}
+
+/** Listens on a free loopback port; the handle reads `counts` live and destroys open sockets on close. */
+async function listening(server: Server, counts: Counts, sockets: Set<Socket>): Promise<FakeServer> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     get requests() {
-      return requests;
+      return counts.requests;
     },
     get connections() {
-      return connections;
+      return counts.connections;
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -45,6 +37,23 @@ export async function fakeServer(handler: Handler): Promise<FakeServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+export async function fakeServer(handler: Handler): Promise<FakeServer> {
+  const counts: Counts = { requests: 0, connections: 0 };
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    counts.requests += 1;
+    req.resume();
+    req.on("end", () => handler(req, res, counts.requests));
+  });
+  server.keepAliveTimeout = 60_000;
+  server.on("connection", (socket) => {
+    counts.connections += 1;
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  return listening(server, counts, sockets);
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -74,12 +83,10 @@ export const OK_EVAL = {
  * when the server closed an idle pooled socket just as the client reused it.
  */
 export async function droppingServer(): Promise<FakeServer> {
-  let requests = 0;
-  let connections = 0;
+  const counts: Counts = { requests: 0, connections: 0 };
   const sockets = new Set<Socket>();
   const server = createNetServer((socket) => {
-    connections += 1;
-    const connection = connections;
+    const connection = ++counts.connections;
     let onThisSocket = 0;
     let buffered = "";
     sockets.add(socket);
@@ -88,7 +95,7 @@ export async function droppingServer(): Promise<FakeServer> {
       buffered += chunk.toString("latin1");
       while (buffered.includes("\r\n\r\n")) {
         buffered = buffered.slice(buffered.indexOf("\r\n\r\n") + 4);
-        requests += 1;
+        counts.requests += 1;
         onThisSocket += 1;
         if (connection === 1 && onThisSocket === 2) {
           socket.destroy();
@@ -102,20 +109,5 @@ export async function droppingServer(): Promise<FakeServer> {
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    get requests() {
-      return requests;
-    },
-    get connections() {
-      return connections;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return listening(server, counts, sockets);
 }
