@@ -1,13 +1,13 @@
 // `npm run bench:restore`: what a fresh interpreter per call costs with each restore strategy,
 // measured in-process on ONE real Pyodide (the executor's runner, `runCell`), in one run.
-// Per call = runCell(code) + the interpreter's reset (files if touched, linear memory via the
+// Per call = runCellDirect(code) + the interpreter's reset (files if touched, linear memory via the
 // strategy, JS-side state) — exactly what Interpreter.reset() does, without the executor's pipe.
 // Rows: floor (the same interpreter reused, no reset), memcpy, cow, dirty; two workloads.
 // Extra rows (table only, not in the JSON): dirty without hot pages, and dirty with a baseline
 // taken after warm-up calls. The LAST line of stdout is JSON: {"rows":[{strategy, workload, p50_ms, p99_ms}]}.
 // --quick: fewer iterations. ITER=n overrides the per-row iteration count.
 import { cpus, loadavg } from "node:os";
-import { bootInterpreter } from "../runtime/src/interpreter/boot.ts";
+import { bootInterpreter, runCellDirect } from "../runtime/src/interpreter/boot.ts";
 import { FsState, type EmscriptenFs } from "../runtime/src/interpreter/fs-state.ts";
 import { JsState } from "../runtime/src/interpreter/js-state.ts";
 import { cowFactory } from "../runtime/src/restore/cow.ts";
@@ -21,7 +21,6 @@ const WORKLOADS = {
   json: "import json\nd = {'items': [{'id': i, 'name': f'n{i}', 'tags': ['a', 'b']} for i in range(200)]}\ns = json.dumps(d)\nlen(json.loads(s)['items'])",
 } as const;
 type Workload = keyof typeof WORKLOADS;
-const OPTIONS_JSON = JSON.stringify({ max_output_bytes: 1 << 20, stdin: "", seed: null });
 
 interface Row {
   strategy: "floor" | "memcpy" | "cow" | "dirty";
@@ -40,7 +39,7 @@ const WARMUP = 100;
 const WARM_BASELINE_CALLS = 3;
 
 const booted = await bootInterpreter();
-const { pyodide, memory, stackPointer, runCell } = booted;
+const { pyodide, memory, stackPointer } = booted;
 // The interpreter's snapshot, taken like Interpreter's constructor does.
 const api = (pyodide as unknown as { _api: Parameters<typeof JsState.disarmFatalLatch>[0] })._api;
 JsState.disarmFatalLatch(api);
@@ -50,6 +49,12 @@ let jsState = new JsState(module, stackPointer);
 let baseline = new Uint8Array(memory.buffer).slice();
 console.error(`booted in ${Math.round(booted.bootMs)} ms; baseline ${(baseline.length / 2 ** 20).toFixed(1)} MiB; ${N} calls per row after ${WARMUP} warm-up calls`);
 
+/** The cell's stdout and report together (what check() looks for is in one or the other). */
+function cellOutput(code: string): string {
+  const seen = runCellDirect(booted, { code });
+  return `${seen.stdout} ${seen.report ?? ""}`;
+}
+
 function check(workload: Workload, out: string): void {
   const want = workload === "trivial" ? "4" : "200";
   if (!out.includes(want)) throw new Error(`${workload} returned ${out.slice(0, 200)}`);
@@ -58,7 +63,7 @@ function check(workload: Workload, out: string): void {
 /** One call and, with a strategy, the interpreter's reset; records both. */
 function measureRow(workload: Workload, strategy: RestoreStrategy | null): { call: Summary; reset?: Summary; pages?: number; hot?: number } {
   const code = WORKLOADS[workload];
-  check(workload, runCell(code, OPTIONS_JSON));
+  check(workload, cellOutput(code));
   if (strategy) resetAll(strategy);
   const total = new Recorder();
   const resetOnly = new Recorder();
@@ -67,7 +72,7 @@ function measureRow(workload: Workload, strategy: RestoreStrategy | null): { cal
   let last: ResetStats | undefined;
   for (let i = 0; i < WARMUP + N; i++) {
     const t0 = performance.now();
-    runCell(code, OPTIONS_JSON);
+    runCellDirect(booted, { code });
     const t1 = performance.now();
     if (strategy) last = resetAll(strategy);
     const t2 = performance.now();
@@ -140,7 +145,7 @@ for (const factory of factories) {
     const restore = memcpyFactory.create(memory, baseline);
     resetAll(restore);
     restore.dispose();
-    for (let i = 0; i < WARM_BASELINE_CALLS; i++) for (const code of Object.values(WORKLOADS)) runCell(code, OPTIONS_JSON);
+    for (let i = 0; i < WARM_BASELINE_CALLS; i++) for (const code of Object.values(WORKLOADS)) runCellDirect(booted, { code });
     if (fsState.dirty) throw new Error("warm-up calls changed files; the warm baseline would not match the file tree");
     const cold = { baseline, jsState };
     baseline = new Uint8Array(memory.buffer).slice();

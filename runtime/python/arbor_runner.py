@@ -1,11 +1,17 @@
-"""Runs one cell of untrusted code like a REPL and reports the outcome as one JSON string.
+"""Runs one cell of untrusted code like a REPL and reports how it ended.
 
-The executor calls `run(code, options_json)` once per call, on an interpreter freshly restored
-from the post-init snapshot; nothing here needs to clean up after itself, because the restore
-throws every byte of this call away.
+The executor calls `run()` once per call, on an interpreter freshly restored from the post-init
+snapshot; nothing here cleans up after itself, because the restore throws every byte of the call
+away. Everything crosses as bytes through device files, never as objects:
 
-Only plain strings cross into JavaScript: the outcome is serialised here, so no Python object,
-proxy or JS object is ever shared with the host.
+- /dev/arbor_call: reading it gives the job (JSON: code, seed); the one report this module
+  writes back is JSON too (status, result, error).
+- fd 0 reads the call's stdin; fd 1 and fd 2 are the executor's capture devices: stdout and
+  stderr are counted and capped where they are written, on the JavaScript side.
+
+The report is advisory. The cell runs in this interpreter and can reach this module's frames, so
+it can rewrite its own result; it cannot change what the executor observed itself (output bytes,
+the deadline, memory refusals, traps), and the executor decides the call's status from those.
 """
 
 import ast
@@ -16,86 +22,51 @@ import os
 import random
 import sys
 import traceback
+import types
 
 CELL = "<cell>"
+CALL_DEVICE = "/dev/arbor_call"
 
 # Bound now, before any user code runs: a cell that monkeypatches json, io or builtins must not
-# be able to break (or forge) the report of its own outcome. Each call restores these anyway.
+# break the report of its own outcome. Each call restores these anyway.
 _dumps = json.dumps
 _loads = json.loads
-_StringIO = io.StringIO
 _repr = repr
 _exec = exec
 _eval = eval
 _compile = compile
+_open = open
+
+
+def _input_stream(fd):
+    raw = io.FileIO(fd, "r", closefd=False)
+    stream = io.TextIOWrapper(io.BufferedReader(raw, 8192), encoding="utf-8", errors="replace", newline=None)
+    stream.mode = "r"
+    return stream
+
+
+def _output_stream(fd, name):
+    # Buffered: a print is a memory copy; the executor sees the bytes at each 8 KiB flush and at
+    # the end of the cell, and counts them there. write_through=False keeps str->bytes batched.
+    raw = io.FileIO(fd, "w", closefd=False)
+    buffered = io.BufferedWriter(raw, 8192)
+    stream = io.TextIOWrapper(buffered, encoding="utf-8", errors="backslashreplace", newline="\n", line_buffering=False)
+    stream.mode = "w"
+    return stream
+
+
+_STDIN = _input_stream(0)
+_STDOUT = _output_stream(1, "<stdout>")
+_STDERR = _output_stream(2, "<stderr>")
+sys.stdin = sys.__stdin__ = _STDIN
+sys.stdout = sys.__stdout__ = _STDOUT
+sys.stderr = sys.__stderr__ = _STDERR
 
 # The cell's globals: one `__main__` module, as in a REPL. Every call starts from the snapshot,
 # so it is empty each time; a checkpointed state keeps what its cells defined.
-import types as _types
-
-_MAIN = _types.ModuleType("__main__")
+_MAIN = types.ModuleType("__main__")
 _MAIN.__dict__["__builtins__"] = __builtins__
 sys.modules["__main__"] = _MAIN
-
-
-class OutputLimitExceeded(BaseException):
-    """Raised into user code once stdout+stderr+result pass max_output_bytes.
-
-    A BaseException so `except Exception:` in user code does not swallow it."""
-
-
-class _Budget:
-    def __init__(self, limit):
-        self.limit = limit
-        self.used = 0
-        self.truncated = False
-
-
-class _Capture(io.TextIOBase):
-    """A text stream that keeps what fits in the shared output budget and stops the code after."""
-
-    def __init__(self, budget, name):
-        self._budget = budget
-        self._parts = []
-        self._name = name
-
-    @property
-    def name(self):
-        return self._name
-
-    @property
-    def encoding(self):
-        return "utf-8"
-
-    def writable(self):
-        return True
-
-    def isatty(self):
-        return False
-
-    def write(self, s):
-        if not isinstance(s, str):
-            raise TypeError(f"write() argument must be str, not {type(s).__name__}")
-        budget = self._budget
-        if budget.truncated:
-            raise OutputLimitExceeded()
-        data = s.encode("utf-8", "surrogatepass")
-        room = budget.limit - budget.used
-        if len(data) <= room:
-            self._parts.append(s)
-            budget.used += len(data)
-            return len(s)
-        # Keep the part that fits, cut on a character boundary.
-        self._parts.append(data[:room].decode("utf-8", "ignore"))
-        budget.used = budget.limit
-        budget.truncated = True
-        raise OutputLimitExceeded()
-
-    def flush(self):
-        pass
-
-    def getvalue(self):
-        return "".join(self._parts)
 
 
 def _split_last_expression(tree):
@@ -114,12 +85,13 @@ def _format_error(exc):
         tb = tb.tb_next
     if isinstance(exc, SyntaxError):
         tb = None
-    text = "".join(traceback.format_exception(type(exc), exc, tb))
-    return {
-        "type": type(exc).__name__,
-        "message": str(exc),
-        "traceback": text,
-    }
+    try:
+        text = "".join(traceback.format_exception(type(exc), exc, tb))
+        message = str(exc)
+    except BaseException as inner:  # a hostile __str__ must not lose the report
+        text = f"{type(exc).__name__}: <unprintable: {type(inner).__name__}>\n"
+        message = "<unprintable>"
+    return {"type": type(exc).__name__, "message": message, "traceback": text}
 
 
 def _reseed(seed):
@@ -131,19 +103,35 @@ def _reseed(seed):
         random.seed(seed)
 
 
-def run(code, options_json):
-    opts = _loads(options_json)
-    budget = _Budget(int(opts.get("max_output_bytes", 1 << 20)))
-    out = _Capture(budget, "<stdout>")
-    err = _Capture(budget, "<stderr>")
+def _read_job():
+    with _open(CALL_DEVICE, "rb", buffering=0) as device:
+        chunks = []
+        while True:
+            chunk = device.read(1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    return _loads(b"".join(chunks))
+
+
+def _flush(stream):
+    try:
+        stream.flush()
+    except BaseException:  # closed or broken by the cell: what reached the device counts
+        pass
+
+
+def run():
+    job = _read_job()
+    code = job["code"]
     status = "ok"
     error = None
     result = None
 
-    _reseed(opts.get("seed"))
-    sys.stdin = _StringIO(opts.get("stdin") or "")
-    sys.stdout = out
-    sys.stderr = err
+    _reseed(job.get("seed"))
+    sys.stdin = _STDIN
+    sys.stdout = _STDOUT
+    sys.stderr = _STDERR
     try:
         linecache.cache[CELL] = (len(code), None, code.splitlines(True), CELL)
         tree = ast.parse(code, CELL, "exec")
@@ -153,24 +141,14 @@ def run(code, options_json):
         if last is not None:
             value = _eval(_compile(last, CELL, "eval"), namespace)
             if value is not None:
-                text = _repr(value)
-                room = budget.limit - budget.used
-                encoded = text.encode("utf-8", "surrogatepass")
-                if len(encoded) > room:
-                    text = encoded[: max(room, 0)].decode("utf-8", "ignore")
-                    budget.truncated = True
-                    status = "output_limit"
-                else:
-                    budget.used += len(encoded)
-                result = text
-    except OutputLimitExceeded:
-        status = "output_limit"
-    except MemoryError as exc:
-        status = "memory_limit"
-        error = _format_error(exc)
+                result = _repr(value)
     except KeyboardInterrupt as exc:
-        # The executor decides whether this was its deadline (timeout) or the user's own raise.
+        # The executor decides whether this was its deadline, the output cap or the user's own.
         status = "interrupted"
+        error = _format_error(exc)
+    except MemoryError as exc:
+        # A memory limit only if the executor refused the growth; a raised MemoryError is an error.
+        status = "error"
         error = _format_error(exc)
     except SystemExit as exc:
         # exit() ends the cell, not the interpreter; exit(0) / exit() is a success.
@@ -181,20 +159,9 @@ def run(code, options_json):
         status = "error"
         error = _format_error(exc)
     finally:
-        sys.stdout = sys.__stdout__
-        sys.stderr = sys.__stderr__
-        sys.stdin = sys.__stdin__
+        _flush(_STDOUT)
+        _flush(_STDERR)
 
-    if budget.truncated:
-        status = "output_limit"
-    return _dumps(
-        {
-            "status": status,
-            "stdout": out.getvalue(),
-            "stderr": err.getvalue(),
-            "result": result,
-            "error": error,
-            "truncated": budget.truncated,
-        },
-        ensure_ascii=True,
-    )
+    report = _dumps({"status": status, "result": result, "error": error}, ensure_ascii=False, default=str)
+    with _open(CALL_DEVICE, "wb", buffering=0) as device:
+        device.write(report.encode("utf-8", "surrogatepass"))

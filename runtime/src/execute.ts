@@ -5,21 +5,15 @@ import { WORKSPACE } from "./interpreter/boot.ts";
 import type { Interpreter } from "./interpreter/interpreter.ts";
 import { InterpreterTrap } from "./interpreter/js-state.ts";
 import type { CallGuard, Guarded } from "./executor/call-guard.ts";
+import { decideOutcome } from "./executor/outcome.ts";
+import { scrubHostDetail } from "./executor/scrub.ts";
+import { encodeJob } from "./interpreter/call-devices.ts";
 import type { StateCache } from "./interpreter/states.ts";
 import type { CallStatus, InputFile, Job, Outcome, PythonError } from "./protocol/messages.ts";
 
 const MIB = 1024 * 1024;
 /** How long past the deadline the soft interrupt gets before V8 terminates the call itself. */
 export const TERMINATE_GRACE_MS = 50;
-
-interface RunnerOutcome {
-  status: CallStatus | "interrupted";
-  stdout: string;
-  stderr: string;
-  result: string | null;
-  error: PythonError | null;
-  truncated: boolean;
-}
 
 /** Resolves a request path inside /workspace; refuses anything that would land outside it. */
 export function workspacePath(path: string): string {
@@ -33,7 +27,7 @@ export function workspacePath(path: string): string {
 }
 
 export function execute(interp: Interpreter, guard: CallGuard | null, job: Job, restoreMs: number, states: StateCache): Outcome {
-  const { pyodide, memoryCap, runCell } = interp.booted;
+  const { pyodide, memoryCap, runCell, calls } = interp.booted;
   const FS = pyodide.FS;
   const inputs = new Map<string, string>();
   memoryCap.beginCall(job.memory_mb * MIB);
@@ -45,7 +39,7 @@ export function execute(interp: Interpreter, guard: CallGuard | null, job: Job, 
     for (const blob of job.load_states ?? []) states.add(blob);
     states.enter(interp, job.base_state ?? null);
   } catch (e) {
-    return failed("error", { type: "StateError", message: (e as Error).message, traceback: "" }, restoreMs, interp);
+    return failedOutcome("error", { type: "StateError", message: (e as Error).message, traceback: "" }, { restoreMs, memoryBytes: interp.memoryBytes });
   }
   restoreMs += performance.now() - enterStarted;
   try {
@@ -56,76 +50,46 @@ export function execute(interp: Interpreter, guard: CallGuard | null, job: Job, 
       inputs.set(path, file.content_b64);
     }
   } catch (e) {
-    return failed("error", { type: "ValueError", message: (e as Error).message, traceback: "" }, restoreMs, interp);
+    return failedOutcome("error", { type: "ValueError", message: (e as Error).message, traceback: "" }, { restoreMs, memoryBytes: interp.memoryBytes });
   }
 
-  const options = JSON.stringify({ max_output_bytes: job.max_output_bytes, stdin: job.stdin ?? "", seed: job.seed ?? null });
+  calls.begin(encodeJob(job), Buffer.from(job.stdin ?? "", "utf8"), job.max_output_bytes);
   const started = performance.now();
-  const cell = () => runCell(job.code, options);
-  const guarded: Guarded<string> = guard ? guard.run(cell, job.timeout_ms, TERMINATE_GRACE_MS) : unguarded(cell);
+  const guarded: Guarded<void> = guard ? guard.run(runCell, job.timeout_ms, TERMINATE_GRACE_MS) : unguarded(runCell);
   const execMs = performance.now() - started;
-  const deadlinePassed = guarded.deadlinePassed;
-
-  if (!guarded.ok) {
-    // The wasm side trapped (stack exhaustion, unreachable), Pyodide failed or the call was
-    // terminated: the call is lost, the restore that follows brings the interpreter back.
-    const trap = guarded.error;
-    const message = trap instanceof InterpreterTrap ? trap.message : String((trap as Error)?.message ?? trap);
-    if (deadlinePassed) {
-      const error = { type: "TimeoutError", message: `execution exceeded timeout_ms=${job.timeout_ms}`, traceback: "" };
-      return failed("timeout", error, restoreMs, interp, execMs);
-    }
-    const status: CallStatus = memoryCap.refused ? "memory_limit" : "crashed";
-    return failed(status, { type: memoryCap.refused ? "MemoryError" : "InterpreterCrash", message, traceback: "" }, restoreMs, interp, execMs);
-  }
-
-  const out = parseRunnerOutcome(guarded.value);
-  if (!out) {
-    const error = { type: "RunnerError", message: "the code interfered with the runner's report of its outcome", traceback: "" };
-    return failed("error", error, restoreMs, interp, execMs);
-  }
-  let status: CallStatus;
-  if (out.status === "interrupted") status = deadlinePassed ? "timeout" : "error";
-  else status = out.status;
-  if (status === "timeout") {
-    out.error = { type: "TimeoutError", message: `execution exceeded timeout_ms=${job.timeout_ms}`, traceback: out.error?.traceback ?? "" };
-  }
+  const seen = calls.end();
+  const decided = decideOutcome(
+    {
+      finished: guarded.ok,
+      thrown: guarded.ok ? undefined : guarded.error,
+      trapped: !guarded.ok && !guarded.terminated && guarded.error instanceof InterpreterTrap,
+      deadlinePassed: guarded.deadlinePassed,
+      memoryRefusedAt: memoryCap.refusedAt,
+      outputTruncatedAt: seen.truncatedAt,
+      deadlineAt: started + job.timeout_ms,
+      report: seen.report,
+      resultBudget: job.max_output_bytes - seen.outputBytes,
+    },
+    job,
+    describeTrap,
+  );
   const outcome: Outcome = {
-    status,
-    stdout: out.stdout,
-    stderr: out.stderr,
-    result: out.result,
-    error: out.error,
-    truncated: out.truncated,
+    status: decided.status,
+    stdout: seen.stdout,
+    stderr: seen.stderr,
+    result: decided.result,
+    error: decided.error,
+    truncated: decided.truncated,
     timing: { restore_ms: restoreMs, exec_ms: execMs },
     memory_bytes: interp.memoryBytes,
   };
   if (job.return_files) outcome.files = changedFiles(interp, inputs);
   // A state is kept after a normal end or a Python error; after a timeout, a memory or output
   // limit the interpreter was stopped mid-way, and that is not a state anyone can build on.
-  if (job.checkpoint_id && (status === "ok" || status === "error")) {
+  if (job.checkpoint_id && (decided.status === "ok" || decided.status === "error")) {
     outcome.checkpoint = states.capture(interp, job.checkpoint_id, job.base_state ?? null);
   }
   return outcome;
-}
-
-const STATUSES = new Set(["ok", "error", "timeout", "memory_limit", "output_limit", "crashed", "interrupted"]);
-
-/** The runner's report, or null if user code tampered with it into something else. */
-function parseRunnerOutcome(raw: unknown): RunnerOutcome | null {
-  if (typeof raw !== "string") return null;
-  let out: Partial<RunnerOutcome>;
-  try {
-    out = JSON.parse(raw) as Partial<RunnerOutcome>;
-  } catch {
-    return null;
-  }
-  if (typeof out !== "object" || out === null || !STATUSES.has(out.status as string)) return null;
-  if (typeof out.stdout !== "string" || typeof out.stderr !== "string") return null;
-  if (out.result !== null && typeof out.result !== "string") return null;
-  const e = out.error;
-  if (e !== null && (typeof e !== "object" || typeof e?.type !== "string" || typeof e.message !== "string" || typeof e.traceback !== "string")) return null;
-  return { ...(out as RunnerOutcome), truncated: out.truncated === true };
 }
 
 /** Without a guard (in-process tests and tools): no wall-time limit. */
@@ -137,21 +101,15 @@ function unguarded<T>(fn: () => T): Guarded<T> {
   }
 }
 
-/** What the executor answers when running the job threw in JS (never expected; never fatal). */
-export function crashedOutcome(e: unknown, restoreMs: number): Outcome {
-  return {
-    status: "crashed",
-    stdout: "",
-    stderr: "",
-    result: null,
-    error: { type: "InterpreterCrash", message: String((e as Error)?.message ?? e), traceback: "" },
-    truncated: false,
-    timing: { restore_ms: restoreMs, exec_ms: 0 },
-    memory_bytes: 0,
-  };
+/** A trap's message for the answer: what went wrong, without the executor's stack or paths. */
+function describeTrap(thrown: unknown): string {
+  const cause = thrown instanceof InterpreterTrap ? thrown.cause : thrown;
+  const message = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  return `interpreter trap: ${scrubHostDetail(message)}`;
 }
 
-function failed(status: CallStatus, error: PythonError, restoreMs: number, interp: Interpreter, execMs = 0): Outcome {
+/** The outcome of a call that did not run (bad input, lost executor): one builder for all. */
+export function failedOutcome(status: CallStatus, error: PythonError, at: { restoreMs?: number; execMs?: number; memoryBytes?: number } = {}): Outcome {
   return {
     status,
     stdout: "",
@@ -159,8 +117,8 @@ function failed(status: CallStatus, error: PythonError, restoreMs: number, inter
     result: null,
     error,
     truncated: false,
-    timing: { restore_ms: restoreMs, exec_ms: execMs },
-    memory_bytes: interp.memoryBytes,
+    timing: { restore_ms: at.restoreMs ?? 0, exec_ms: at.execMs ?? 0 },
+    memory_bytes: at.memoryBytes ?? 0,
   };
 }
 

@@ -5,6 +5,12 @@
 // They are replaced before instantiation, so neither Python, nor ctypes, nor a forged function
 // pointer can call the originals: the replacement is what the wasm module is linked against.
 // (Python-level blocks can be undone from Python; a wasm import cannot.)
+//
+// The same seam closes the foreign-function interface: every JsProxy (a Python object wrapping a
+// JS value) is made through one import, JsProxy_compute_typeflags (Pyodide's src/core/jsproxy.c:
+// JsProxy_create, JsProxy_create_objmap and the JS-side _JsProxy_create all ask it first). Once the
+// module is sealed it answers -1, which the C core turns into a Python exception, so no JS value
+// can become a Python object again, whatever Python still holds (runtime/python/arbor_lockdown.py).
 import type { loadPyodide } from "pyodide";
 
 type Fn = (...args: number[]) => number | undefined;
@@ -27,17 +33,32 @@ const REPLACEMENTS: Record<string, Fn> = {
   emscripten_run_script_string: () => 0,
   emscripten_async_run_script: () => undefined,
   emscripten_async_load_script: () => undefined,
+  // setitimer/alarm: a JS timer that never fires here (the executor never yields to its event
+  // loop) but whose bookkeeping would outlive the call; the C side keeps its own in linear memory.
+  _setitimer_js: () => 0,
   ...Object.fromEntries(SOCKET_SYSCALLS.map((name) => [name, () => -EACCES])),
 };
 
 /** Loading new wasm code stays possible while Pyodide boots, and is closed before the snapshot. */
 const DLOPEN = ["_dlopen_js", "_emscripten_dlopen_js"];
+/** Every JsProxy is made through this import; sealed, it answers "cannot" (-1). */
+const JSPROXY_TYPEFLAGS = "JsProxy_compute_typeflags";
 
 export interface ImportGate {
   /** Names of the imports that were replaced (for tests and /healthz). */
   replaced: string[];
-  /** From now on dlopen fails (dlerror: "unknown dlopen() error"). */
-  closeLoading(): void;
+  /**
+   * From now on dlopen fails (dlerror: "unknown dlopen() error") and no JsProxy can be made
+   * (the attempt raises in Python). Called once, before the snapshot.
+   */
+  seal(): void;
+  /** Attempts to make a JsProxy after the seal (each is a Python call reaching for JS). */
+  readonly refusedJsProxies: number;
+}
+
+interface GateState {
+  sealed: boolean;
+  refusedJsProxies: number;
 }
 
 let lastGate: ImportGate | null = null;
@@ -47,7 +68,7 @@ export function importGate(): ImportGate | null {
   return lastGate;
 }
 
-export function closeImports(env: Record<string, unknown>, gate: { loading: boolean }): string[] {
+export function closeImports(env: Record<string, unknown>, gate: GateState): string[] {
   const replaced: string[] = [];
   for (const [name, fn] of Object.entries(REPLACEMENTS)) {
     if (typeof env[name] !== "function") continue;
@@ -57,10 +78,25 @@ export function closeImports(env: Record<string, unknown>, gate: { loading: bool
   for (const name of DLOPEN) {
     const original = env[name];
     if (typeof original !== "function") continue;
-    env[name] = (...args: number[]) => (gate.loading ? (original as Fn)(...args) : 0);
+    env[name] = (...args: number[]) => (gate.sealed ? 0 : (original as Fn)(...args));
     replaced.push(name);
   }
+  const typeflags = env[JSPROXY_TYPEFLAGS];
+  if (typeof typeflags !== "function") throw new Error(`confine: Pyodide's ${JSPROXY_TYPEFLAGS} import is missing; cannot seal its FFI`);
+  env[JSPROXY_TYPEFLAGS] = (...args: unknown[]) => {
+    if (!gate.sealed) return (typeflags as (...a: unknown[]) => number)(...args);
+    gate.refusedJsProxies++;
+    return -1;
+  };
+  replaced.push(JSPROXY_TYPEFLAGS);
   return replaced;
+}
+
+function growToInitialMemory(instance: WebAssembly.Instance, bytes: number): void {
+  const memory = instance.exports.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return;
+  const missing = bytes - memory.buffer.byteLength;
+  if (missing > 0) memory.grow(Math.ceil(missing / 65536));
 }
 
 /**
@@ -69,8 +105,14 @@ export function closeImports(env: Record<string, unknown>, gate: { loading: bool
  */
 export async function confinedModuleFactory(): Promise<CreateModule> {
   const real = ((await import("pyodide/pyodide.asm.mjs")) as unknown as { default: CreateModule }).default;
-  const state = { loading: true };
-  const gate: ImportGate = { replaced: [], closeLoading: () => void (state.loading = false) };
+  const state: GateState = { sealed: false, refusedJsProxies: 0 };
+  const gate: ImportGate = {
+    replaced: [],
+    seal: () => void (state.sealed = true),
+    get refusedJsProxies() {
+      return state.refusedJsProxies;
+    },
+  };
   lastGate = gate;
   const create: CreateModule = (settings: Settings) => {
     // Emscripten adopts the settings object as its Module: patch it in place, do not copy it.
@@ -80,7 +122,12 @@ export async function confinedModuleFactory(): Promise<CreateModule> {
     mutable.instantiateWasm = (imports, done) => {
       const env = imports.env as Record<string, unknown> | undefined;
       if (env) gate.replaced = closeImports(env, state);
-      return instantiate(imports, done);
+      return instantiate(imports, (instance, module) => {
+        // Loading a memory snapshot asks for INITIAL_MEMORY, which this build's own memory
+        // does not take from the settings: grow it before the snapshot is copied in.
+        growToInitialMemory(instance, (settings as { INITIAL_MEMORY?: number }).INITIAL_MEMORY ?? 0);
+        return done(instance, module);
+      });
     };
     return real(settings).then((module) => {
       const m = module as unknown as Record<string, unknown>;

@@ -1,12 +1,16 @@
 // The executor child process: boot one interpreter, snapshot it, then serve jobs forever on fd 3.
 // Order per job: run → send the result → restore (so the restore overlaps the daemon's reply).
-import { crashedOutcome, execute } from "../execute.ts";
+import { execute, failedOutcome } from "../execute.ts";
 import { Interpreter } from "../interpreter/interpreter.ts";
 import { StateCache } from "../interpreter/states.ts";
 import type { StrategyName } from "../restore/strategy.ts";
 import { SyncChannel } from "./channel.ts";
-import type { Outcome } from "../protocol/messages.ts";
 import { createCallGuard } from "./call-guard.ts";
+import { recoverAfterTrap } from "./recovery.ts";
+import { disarmTimers } from "./timers.ts";
+import { readSnapshot, writeSnapshot } from "./snapshot-pipe.ts";
+import { makePyodideSnapshot } from "../interpreter/boot.ts";
+import { withDeterministicSources } from "../interpreter/deterministic-boot.ts";
 import { freezeIntrinsics } from "../interpreter/lockdown.ts";
 import { applySeccompIfAsked } from "../confine/seccomp.ts"; // [confine]
 
@@ -21,11 +25,21 @@ process.on("uncaughtException", (err) => {
   }
 });
 
-const interp = await Interpreter.create({ strategy: (process.env.ARBOR_RESTORE || undefined) as StrategyName | undefined });
+// ARBOR_BOOT=make-snapshot: this process only makes the Pyodide snapshot every executor boots
+// from, writes it to fd 4 and exits. ARBOR_BOOT=snapshot: boot from the one on fd 4.
+if (process.env.ARBOR_BOOT === "make-snapshot") {
+  writeSnapshot(await withDeterministicSources(makePyodideSnapshot));
+  process.exit(0);
+}
+const snapshot = process.env.ARBOR_BOOT === "snapshot" ? readSnapshot() : undefined;
+const interp = await Interpreter.create({ strategy: (process.env.ARBOR_RESTORE || undefined) as StrategyName | undefined, snapshot });
 const guard = createCallGuard(interp.booted.interrupt);
 const states = new StateCache(interp.baseline);
-// Last init step: nothing of ours patches an intrinsic after this point.
+// Last init steps: no JS timer is armed from here on, nothing of ours patches an intrinsic,
+// and the fingerprint of the state outside linear memory is taken (recovery.ts compares to it).
+interp.liveTimers = disarmTimers();
 freezeIntrinsics();
+const snapshotFingerprint = interp.fingerprint();
 // [confine] OS layer from here on: no exec, sockets, writes, foreign signals (runtime/src/confine).
 applySeccompIfAsked();
 channel.send({
@@ -39,6 +53,7 @@ channel.send({
     boot_ms: Math.round(interp.booted.bootMs),
     baseline_bytes: interp.baselineBytes,
     image: interp.image,
+    boot: snapshot ? "snapshot" : "full",
     pyodide_version: interp.pyodide.version,
   },
 });
@@ -69,10 +84,7 @@ interp.booted.hostTransport.current = (request: Uint8Array): Uint8Array => {
 const recycleAfter = Number(process.env.ARBOR_RECYCLE_AFTER) || 50_000;
 const MAX_MEMORY_GROWTH = 512 * 1024 * 1024;
 
-function retireReason(last: Outcome): string | null {
-  // A trap can leave Pyodide's JS-side bookkeeping inconsistent in ways the restore does not
-  // see (a stale JS reference crashing a later call): a spare takes over instead.
-  if (last.status === "crashed") return "recycled after an interpreter trap";
+function retireReason(): string | null {
   if (interp.resetCount + 1 >= recycleAfter) return `recycled after ${interp.resetCount + 1} calls`;
   if (interp.memoryBytes - interp.baselineBytes > MAX_MEMORY_GROWTH) return `linear memory grew to ${interp.memoryBytes} bytes`;
   if (interp.tableGrowth > 1024) return `JS reference tables grew by ${interp.tableGrowth} slots`;
@@ -88,25 +100,33 @@ for (;;) {
     try {
       outcome = execute(interp, guard, msg.job, lastRestoreMs, states);
     } catch (e) {
-      outcome = crashedOutcome(e, lastRestoreMs);
+      outcome = failedOutcome("crashed", { type: "InterpreterCrash", message: "the executor failed to run the call", traceback: "" }, { restoreMs: lastRestoreMs });
     }
+    // A trap is recovered here, before the answer, so the caller pays for it (a few ms); when
+    // recovery is not sound the executor retires instead (crashes must be cheap for the service).
+    const restoreStarted = performance.now();
+    const trapped = outcome.status === "crashed";
+    const unsound = trapped ? recoverAfterTrap(interp, states, snapshotFingerprint) : null;
     // Retiring is announced before the result, so the daemon never hands this executor another
     // job: it swaps in a spare while we exit.
-    const retire = retireReason(outcome);
+    const retire = unsound ?? retireReason();
     if (retire) {
       channel.send({ t: "retire", reason: retire });
       channel.send({ t: "result", id: msg.id, outcome });
       process.exit(0);
     }
     channel.send({ t: "result", id: msg.id, outcome });
-    // A reset that throws leaves an interpreter we cannot vouch for: exit, the daemon replaces us.
-    const restoreStarted = performance.now();
-    // Back to the state this executor rests in (the snapshot, or the last call's base state):
-    // the reset puts the state's pages back in the same pass as the snapshot's.
-    interp.reset(states.overlay);
-    states.reenter(interp);
+    if (!trapped) {
+      // Back to the state this executor rests in (the snapshot, or the last call's base state):
+      // the reset puts the state's pages back in the same pass as the snapshot's. A reset that
+      // throws leaves an interpreter we cannot vouch for: exit, the daemon replaces us.
+      interp.reset(states.overlay);
+      states.reenter(interp);
+    }
     lastRestoreMs = performance.now() - restoreStarted;
   } else if (msg.t === "ping") {
     channel.send({ t: "pong", id: msg.id });
+  } else if (msg.t === "fingerprint") {
+    channel.send({ t: "fingerprint", id: msg.id, fingerprint: interp.fingerprint() });
   }
 }

@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
 import type { Duplex } from "node:stream";
 import { encodeFrame, FrameDecoder } from "../protocol/frames.ts";
-import type { CallStatus, ExecutorInfo, FromExecutor, Job, Outcome, ToExecutor } from "../protocol/messages.ts";
+import type { CallStatus, ExecutorInfo, FromExecutor, Job, Outcome, StateFingerprintReport, ToExecutor } from "../protocol/messages.ts";
 import { launchSpec } from "./launch.ts";
 import { parseFromExecutor } from "./validate.ts";
 
@@ -14,6 +14,8 @@ export const HARD_KILL_GRACE_MS = 750;
 const STDERR_TAIL_BYTES = 16 * 1024;
 
 export interface SpawnOptions {
+  /** Boot from this Pyodide memory snapshot (makeSnapshot()); without it, a full load. */
+  snapshot?: Uint8Array;
   /** Force a restore strategy (tests, benchmarks); default: the best the kernel allows. */
   strategy?: string;
   /** Recycle the executor after this many calls (hygiene against slow leaks outside linear memory). */
@@ -46,6 +48,7 @@ export class ExecutorProcess extends EventEmitter {
   private readonly decoder = new FrameDecoder();
   private pending: Pending | null = null;
   private readonly pings = new Map<number, () => void>();
+  private readonly fingerprints = new Map<number, (f: StateFingerprintReport) => void>();
   private nextId = 1;
   private stderrTail = "";
   private exitReason: ExitReason = "exited";
@@ -56,15 +59,41 @@ export class ExecutorProcess extends EventEmitter {
 
   private constructor(options: SpawnOptions) {
     super();
-    const launch = launchSpec(options);
-    this.child = spawn(launch.command, launch.args, { stdio: ["ignore", "ignore", "pipe", "pipe"], env: launch.env });
+    const launch = launchSpec({ ...options, boot: options.snapshot ? "snapshot" : "full" });
+    this.child = spawn(launch.command, launch.args, { stdio: ["ignore", "ignore", "pipe", "pipe", options.snapshot ? "pipe" : "ignore"], env: launch.env });
     this.pipe = this.child.stdio[3] as Duplex;
+    if (options.snapshot) {
+      const snapshotPipe = this.child.stdio[4] as Duplex;
+      snapshotPipe.on("error", () => {});
+      snapshotPipe.end(options.snapshot);
+    }
     this.child.stderr?.on("data", (d: Buffer) => {
       this.stderrTail = (this.stderrTail + d.toString("utf8")).slice(-STDERR_TAIL_BYTES);
     });
     this.pipe.on("data", (chunk: Buffer) => this.onData(chunk));
     this.pipe.on("error", () => {});
     this.child.on("exit", (code, signal) => this.onExit(code, signal));
+  }
+
+  /**
+   * Boots a throwaway executor that only makes the Pyodide memory snapshot every executor then
+   * boots from (fast, and byte-identical), and returns it.
+   */
+  static makeSnapshot(options: { timeoutMs?: number } = {}): Promise<Uint8Array> {
+    const launch = launchSpec({ boot: "make-snapshot" });
+    const child = spawn(launch.command, launch.args, { stdio: ["ignore", "ignore", "pipe", "ignore", "pipe"], env: launch.env });
+    const chunks: Buffer[] = [];
+    let stderr = "";
+    child.stdio[4]!.on("data", (d: Buffer) => chunks.push(d));
+    child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString("utf8")).slice(-STDERR_TAIL_BYTES)));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 120_000);
+      child.on("exit", (code, signal) => {
+        clearTimeout(timer);
+        if (code === 0 && chunks.length > 0) resolve(Buffer.concat(chunks));
+        else reject(new Error(`snapshot maker failed (${signal ?? `exit ${code}`}): ${stderr.trim().slice(-2000) || "no output"}`));
+      });
+    });
   }
 
   static spawn(options: SpawnOptions = {}): Promise<ExecutorProcess> {
@@ -135,6 +164,22 @@ export class ExecutorProcess extends EventEmitter {
     });
   }
 
+  /** The executor's state outside linear memory, hashed (between jobs only). */
+  fingerprint(): Promise<StateFingerprintReport> {
+    if (!this.alive) return Promise.reject(new Error("executor is not running"));
+    if (this.pending) throw new Error("executor is busy");
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const onExit = () => reject(new Error("executor exited before answering"));
+      this.once("exit", onExit);
+      this.fingerprints.set(id, (f) => {
+        this.off("exit", onExit);
+        resolve(f);
+      });
+      this.send({ t: "fingerprint", id });
+    });
+  }
+
   kill(reason: ExitReason): void {
     if (!this.alive) return;
     this.exitReason = reason;
@@ -181,6 +226,10 @@ export class ExecutorProcess extends EventEmitter {
       case "pong":
         this.pings.get(msg.id)?.();
         this.pings.delete(msg.id);
+        return;
+      case "fingerprint":
+        this.fingerprints.get(msg.id)?.(msg.fingerprint);
+        this.fingerprints.delete(msg.id);
         return;
       case "host_call": {
         const p = this.pending;

@@ -15,6 +15,8 @@ const WASM_PAGE_MB = 1 / 16; // 64 KiB
 export interface LaunchOptions {
   strategy?: string;
   recycleAfterCalls?: number;
+  /** full: load Pyodide; snapshot: boot from the snapshot on fd 4; make-snapshot: write one there. */
+  boot?: "full" | "snapshot" | "make-snapshot";
 }
 
 export interface LaunchSpec {
@@ -28,6 +30,7 @@ export function launchSpec(options: LaunchOptions, plan: ConfinementPlan = confi
   const env: NodeJS.ProcessEnv = {};
   if (options.strategy) env.ARBOR_RESTORE = options.strategy;
   if (options.recycleAfterCalls) env.ARBOR_RECYCLE_AFTER = String(options.recycleAfterCalls);
+  if (options.boot && options.boot !== "full") env.ARBOR_BOOT = options.boot;
   if (plan.seccomp.active) env.ARBOR_SECCOMP = "1";
   // Test-only (see confine/selftest.ts): forwarded from the daemon's own environment.
   if (process.env.ARBOR_CONFINE_SELFTEST) env.ARBOR_CONFINE_SELFTEST = process.env.ARBOR_CONFINE_SELFTEST;

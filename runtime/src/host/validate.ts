@@ -45,6 +45,7 @@ const info = z.strictObject({
   boot_ms: z.number().nonnegative(),
   baseline_bytes: z.number().int().positive(),
   image: z.string().regex(/^[0-9a-f]{16}$/),
+  boot: z.enum(["snapshot", "full"]),
   pyodide_version: z.string().max(64),
 });
 
@@ -52,6 +53,11 @@ export const fromExecutorSchema = z.discriminatedUnion("t", [
   z.strictObject({ t: z.literal("ready"), info }),
   z.strictObject({ t: z.literal("result"), id: z.number().int(), outcome }),
   z.strictObject({ t: z.literal("pong"), id: z.number().int() }),
+  z.strictObject({
+    t: z.literal("fingerprint"),
+    id: z.number().int(),
+    fingerprint: z.strictObject({ hash: z.string().max(64), parts: z.record(z.string().max(64), z.string().max(64)) }),
+  }),
   z.strictObject({ t: z.literal("host_call"), id: z.number().int(), call: z.unknown() }),
   z.strictObject({ t: z.literal("fatal"), message: z.string().max(65536) }),
   z.strictObject({ t: z.literal("retire"), reason: z.string().max(500) }),

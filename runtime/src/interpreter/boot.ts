@@ -7,8 +7,10 @@ import { fileURLToPath } from "node:url";
 import { loadPyodide, type PyodideAPI } from "pyodide";
 import { MemoryCap } from "./memory-cap.ts";
 import { installHostDevice, type HostTransport } from "./host-device.ts";
+import { CallDevices, encodeJob, type CallObservation, type CellJob } from "./call-devices.ts";
+import { lockDownFfi, type FfiLockdownReport } from "./ffi-lockdown.ts";
 import { closeApiDoors, removeBuiltins, REMOVED_BUILTINS } from "./lockdown.ts";
-import { confinedModuleFactory, importGate } from "../confine/wasm-imports.ts";
+import { confinedModuleFactory, importGate, type ImportGate } from "../confine/wasm-imports.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const PYTHON_DIR = join(here, "..", "..", "python");
@@ -34,8 +36,16 @@ export interface BootedInterpreter {
   memory: WebAssembly.Memory;
   stackPointer: WebAssembly.Global;
   memoryCap: MemoryCap;
-  /** The Python runner's `run(code, options_json) -> str`, held as a PyProxy made before the snapshot. */
-  runCell: (code: string, optionsJson: string) => string;
+  /**
+   * The Python runner's `run()`, held as the one PyProxy left after the lockdown. It reads its
+   * job from and writes its report to `calls` (device files): no value crosses as an object.
+   */
+  runCell: () => void;
+  /** The job, output capture and report channels of the current call. */
+  calls: CallDevices;
+  /** The sealed wasm import gate (JsProxy creation and dlopen refused). */
+  gate: ImportGate;
+  ffiLockdown: FfiLockdownReport;
   /** Interrupt buffer shared with the watchdog thread: writing 2 raises KeyboardInterrupt. */
   interrupt: Int32Array;
   /** Where Python's `host` calls go (the executor sets it to its daemon round trip). */
@@ -71,15 +81,15 @@ function captureInstance(memoryCap: MemoryCap): { instance: () => WebAssembly.In
   };
 }
 
-export async function bootInterpreter(): Promise<BootedInterpreter> {
-  const started = performance.now();
+/** Pyodide through the confined module factory, with the memory cap and the instance captured. */
+async function loadConfined(extra: { _makeSnapshot?: boolean; _loadSnapshot?: Uint8Array }): Promise<{ pyodide: PyodideAPI; memory: WebAssembly.Memory; stackPointer: WebAssembly.Global; memoryCap: MemoryCap }> {
   const memoryCap = new MemoryCap();
   const capture = captureInstance(memoryCap);
   let pyodide: PyodideAPI;
   try {
     pyodide = await loadPyodide({
       // No host environment leaks into Python, and Python's own streams go nowhere:
-      // the runner captures stdout/stderr itself per call.
+      // fd 0-2 become the call devices (call-devices.ts).
       env: { HOME: "/home/pyodide", LANG: "C.UTF-8", PYTHONHASHSEED: "0" },
       stdout: () => {},
       stderr: () => {},
@@ -89,30 +99,58 @@ export async function bootInterpreter(): Promise<BootedInterpreter> {
       _sysExecutable: "python",
       // Pyodide's own module factory with the host-reaching wasm imports replaced (confine/).
       createPyodideModule: await confinedModuleFactory(),
-    });
+      ...extra,
+    } as Parameters<typeof loadPyodide>[0]);
   } finally {
     capture.undo();
   }
   const instance = capture.instance();
   const memory = instance.exports.memory as WebAssembly.Memory;
-  const stackPointer = instance.exports.__stack_pointer as WebAssembly.Global;
+  return { pyodide, memory, stackPointer: instance.exports.__stack_pointer as WebAssembly.Global, memoryCap };
+}
+
+function preImport(pyodide: PyodideAPI): void {
+  pyodide.runPython(`import importlib\nfor _m in ${JSON.stringify(PRELOADED_MODULES)}:\n    importlib.import_module(_m)\ndel _m\n`);
+}
+
+/**
+ * Pyodide's memory snapshot of a fully loaded interpreter with the stdlib pre-imported: what
+ * every executor boots from (loadPyodide from it is several times faster than a full load, and
+ * every executor then starts from the same bytes). Taken before any of Arbor's boot steps.
+ */
+export async function makePyodideSnapshot(): Promise<Uint8Array> {
+  const { pyodide } = await loadConfined({ _makeSnapshot: true });
+  preImport(pyodide);
+  return (pyodide as unknown as { makeMemorySnapshot(): Uint8Array }).makeMemorySnapshot();
+}
+
+export interface BootOptions {
+  /** Boot from this Pyodide memory snapshot (makePyodideSnapshot) instead of a full load. */
+  snapshot?: Uint8Array;
+}
+
+export async function bootInterpreter(options: BootOptions = {}): Promise<BootedInterpreter> {
+  const started = performance.now();
+  const { pyodide, memory, stackPointer, memoryCap } = await loadConfined(options.snapshot ? { _loadSnapshot: options.snapshot } : {});
   memoryCap.clampGrowth(memory);
 
+  const gate = importGate();
+  if (!gate) throw new Error("boot: Pyodide was not created through the confined module factory");
   harden(pyodide);
   const hostTransport: { current: HostTransport | null } = { current: null };
   installHostDevice(pyodide.FS as unknown as Parameters<typeof installHostDevice>[0], () => hostTransport.current);
-  pyodide.FS.mkdirTree(WORKSPACE);
-  pyodide.runPython(
-    `import importlib, os, sys\n` +
-      `for _m in ${JSON.stringify(PRELOADED_MODULES)}:\n` +
-      `    importlib.import_module(_m)\n` +
-      `del _m\n` +
-      `os.chdir(${JSON.stringify(WORKSPACE)})\n`,
-  );
-  const runCell = loadRunner(pyodide);
   const interrupt = new Int32Array(new SharedArrayBuffer(4));
   pyodide.setInterruptBuffer(interrupt);
-  return { pyodide, memory, stackPointer, memoryCap, runCell, interrupt, hostTransport, bootMs: performance.now() - started };
+  const calls = CallDevices.install(pyodide.FS as unknown as Parameters<typeof CallDevices.install>[0], interrupt);
+  pyodide.FS.mkdirTree(WORKSPACE);
+  // Already imported when booting from a snapshot (then this only checks they are there).
+  preImport(pyodide);
+  pyodide.runPython(`import os\nos.chdir(${JSON.stringify(WORKSPACE)})\n`);
+  const runCell = loadRunner(pyodide);
+  // Last: from here on Python has no way to JavaScript, and JavaScript no handle into Python but
+  // the runner (docs/security.md, "In the interpreter").
+  const ffiLockdown = lockDownFfi(pyodide, gate, PYTHON_DIR, new Set([runCell]));
+  return { pyodide, memory, stackPointer, memoryCap, runCell, calls, gate, ffiLockdown, interrupt, hostTransport, bootMs: performance.now() - started };
 }
 
 /** The in-process layer: it narrows what Python can name; the OS layer is what closes it. */
@@ -158,16 +196,26 @@ function harden(pyodide: PyodideAPI): void {
       "_name = None\ndel _gone, _name",
     ].join("\n"),
   );
-  const gate = importGate();
-  if (!gate) throw new Error("harden: Pyodide was not created through the confined module factory");
-  gate.closeLoading();
 }
 
-function loadRunner(pyodide: PyodideAPI): (code: string, optionsJson: string) => string {
-  for (const name of ["arbor_runner.py", "host.py"]) {
+function loadRunner(pyodide: PyodideAPI): () => void {
+  for (const name of ["arbor_runner.py", "arbor_asyncio.py", "host.py"]) {
     pyodide.FS.writeFile(`/lib/python3.14/site-packages/${name}`, readFileSync(join(PYTHON_DIR, name), "utf8"));
   }
-  const run = pyodide.runPython("import host\nimport arbor_runner\narbor_runner.run") as unknown as
-    (code: string, optionsJson: string) => string;
-  return run;
+  return pyodide.runPython("import host\nimport arbor_runner\narbor_runner.run") as unknown as () => void;
+}
+
+/**
+ * Runs one cell with no limit but the output cap (boot warm-up, in-process benchmarks): what
+ * the executor would observe, with the runner's report. Throws what running the cell threw.
+ */
+export function runCellDirect(booted: BootedInterpreter, job: CellJob, maxOutputBytes = 1 << 20): CallObservation {
+  booted.calls.begin(encodeJob(job), Buffer.from(job.stdin ?? "", "utf8"), maxOutputBytes);
+  try {
+    booted.runCell();
+  } catch (e) {
+    booted.calls.end();
+    throw e;
+  }
+  return booted.calls.end();
 }

@@ -23,14 +23,17 @@ export interface FsNode {
   stream_ops: Record<string, unknown>;
 }
 interface FsStream {
-  fd: number;
+  fd: number | null;
   node: FsNode;
   position: number;
+  flags: number;
 }
 export interface EmscriptenFs {
   root: FsNode;
   streams: Array<FsStream | null | undefined>;
   currentPath: string;
+  /** Counter behind every inode number (st_ino, statvfs f_ffree): visible to Python. */
+  nextInode: number;
   ignorePermissions: boolean;
   isDir(mode: number): boolean;
   isFile(mode: number): boolean;
@@ -49,6 +52,8 @@ export interface EmscriptenFs {
 
 interface BaseEntry {
   node: FsNode;
+  /** The node's inode number at the snapshot (a recreated node gets it back). */
+  id: number;
   mode: number;
   atime: number;
   mtime: number;
@@ -79,10 +84,18 @@ export interface FsRestoreStats {
   closedFds: number;
 }
 
+/** An fd open at the snapshot (stdin, the capture devices): the same stream, back where it was. */
+interface BaseStream {
+  stream: FsStream;
+  position: number;
+  flags: number;
+}
+
 export class FsState {
   private readonly base: BaseEntry;
-  private readonly baseFds: Set<number>;
+  private readonly baseStreams: Map<number, BaseStream>;
   private readonly baseCwd: string;
+  private readonly baseNextInode: number;
   private readonly memfsDirOps: Record<string, unknown>;
   /** Nodes whose bytes or attributes changed since the last restore. */
   private readonly dirtyNodes = new Set<FsNode>();
@@ -92,14 +105,25 @@ export class FsState {
   constructor(private readonly fs: EmscriptenFs) {
     this.memfsDirOps = fs.root.node_ops;
     this.base = this.record(fs.root);
-    this.baseFds = new Set(fs.streams.flatMap((s, fd) => (s ? [fd] : [])));
+    this.baseStreams = new Map(fs.streams.flatMap((s, fd) => (s ? [[fd, { stream: s, position: s.position, flags: s.flags }] as const] : [])));
     this.baseCwd = fs.currentPath;
+    this.baseNextInode = fs.nextInode;
     this.installHooks();
   }
 
-  /** True when the last call changed anything in the FS (or left a file open). */
+  /**
+   * True when the last call changed anything in the FS: the tree, a file, an fd (opened,
+   * closed, replaced or moved), the cwd, or the inode counter (pipes make nodes outside the tree).
+   */
   get dirty(): boolean {
-    return this.treeDirty || this.dirtyNodes.size > 0 || this.extraFds().length > 0 || this.fs.currentPath !== this.baseCwd;
+    return (
+      this.treeDirty ||
+      this.dirtyNodes.size > 0 ||
+      this.fs.currentPath !== this.baseCwd ||
+      this.fs.nextInode !== this.baseNextInode ||
+      this.extraFds().length > 0 ||
+      !this.baseStreamsInPlace()
+    );
   }
 
   /** `force`: walk the whole tree even if no mutation was seen (used when leaving a state). */
@@ -115,6 +139,14 @@ export class FsState {
       }
       stats.closedFds++;
     }
+    // The snapshot's own fds: closed, dup2'ed over or seeked by the call, they come back as they
+    // were (a closed fd 1 would otherwise silence every later call's stdout).
+    for (const [fd, base] of this.baseStreams) {
+      base.stream.fd = fd;
+      base.stream.position = base.position;
+      base.stream.flags = base.flags;
+      this.fs.streams[fd] = base.stream;
+    }
     if (this.treeDirty || this.dirtyNodes.size > 0) {
       const saved = this.fs.ignorePermissions;
       this.fs.ignorePermissions = true; // the user may have chmod'ed things to 0
@@ -125,6 +157,8 @@ export class FsState {
       }
     }
     this.fs.currentPath = this.baseCwd;
+    // Last: recreating nodes above drew numbers from the counter.
+    this.fs.nextInode = this.baseNextInode;
     stats.changed = stats.closedFds > 0 || this.treeDirty || this.dirtyNodes.size > 0;
     this.dirtyNodes.clear();
     this.treeDirty = false;
@@ -187,12 +221,21 @@ export class FsState {
     this.treeDirty = true;
   }
 
+  /** Open fds that are not the snapshot's own stream in its own slot. */
   private extraFds(): number[] {
     const out: number[] = [];
     this.fs.streams.forEach((s, fd) => {
-      if (s && !this.baseFds.has(fd)) out.push(fd);
+      if (s && this.baseStreams.get(fd)?.stream !== s) out.push(fd);
     });
     return out;
+  }
+
+  private baseStreamsInPlace(): boolean {
+    for (const [fd, base] of this.baseStreams) {
+      const s = this.fs.streams[fd];
+      if (s !== base.stream || s.position !== base.position || s.flags !== base.flags) return false;
+    }
+    return true;
   }
 
   private isOwnedDir(node: FsNode): boolean {
@@ -200,7 +243,7 @@ export class FsState {
   }
 
   private record(node: FsNode): BaseEntry {
-    const entry: BaseEntry = { node, mode: node.mode, atime: node.atime, mtime: node.mtime, ctime: node.ctime };
+    const entry: BaseEntry = { node, id: node.id, mode: node.mode, atime: node.atime, mtime: node.mtime, ctime: node.ctime };
     if (this.fs.isFile(node.mode) && ArrayBuffer.isView(node.contents)) {
       entry.bytes = fileBytes(node).slice();
     } else if (this.fs.isLink(node.mode)) {
@@ -317,18 +360,26 @@ export class FsState {
     stats.removed++;
   }
 
+  /**
+   * Makes the snapshot's node again, with its inode number (st_ino must be what a fresh call
+   * sees). A directory gets its number back before its children are made: the name table hashes
+   * a child under its parent's number.
+   */
   private recreate(path: string, entry: BaseEntry, stats: FsRestoreStats): void {
     if (entry.children) {
       this.fs.mkdir(path, entry.mode & 0o7777);
       const node = this.fs.lookupPath(path).node;
+      node.id = entry.id;
       for (const [name, child] of entry.children) this.recreate(join(path, name), child, stats);
       entry.node = node;
     } else if (entry.bytes) {
       this.fs.writeFile(path, entry.bytes.slice());
       entry.node = this.fs.lookupPath(path).node;
+      entry.node.id = entry.id;
     } else if (entry.link !== undefined) {
       this.fs.symlink(entry.link, path);
       entry.node = this.fs.lookupPath(path, { follow: false }).node;
+      entry.node.id = entry.id;
     } else {
       return; // a device node or foreign mount cannot be recreated from here; it was never removable
     }

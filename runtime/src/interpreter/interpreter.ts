@@ -4,10 +4,12 @@ import { createHash } from "node:crypto";
 import type { PyodideAPI } from "pyodide";
 import type { PageOverlay, ResetStats, RestoreStrategy, StrategyName } from "../restore/strategy.ts";
 import { selectStrategy } from "../restore/select.ts";
-import { bootInterpreter, type BootedInterpreter } from "./boot.ts";
+import { bootInterpreter, runCellDirect, type BootedInterpreter } from "./boot.ts";
 import { FsState, type EmscriptenFs, type FsDelta } from "./fs-state.ts";
 import { JsState } from "./js-state.ts";
 import { withDeterministicSources } from "./deterministic-boot.ts";
+import { sealJsSide, type SealTargets } from "./js-seal.ts";
+import { StateFingerprint, type Fingerprint } from "./fingerprint.ts";
 
 export interface ResetReport {
   ms: number;
@@ -19,6 +21,8 @@ export interface ResetReport {
 const WARM_UP_CELLS = [
   "print(2+2)",
   "import json\nd = {'items': [{'id': i, 'tags': ['a', 'b']} for i in range(100)]}\nlen(json.loads(json.dumps(d))['items'])",
+  // Last: what the lockdown released (FFI types, C statics) is collected before the snapshot.
+  "import gc\ngc.collect()",
 ];
 
 /**
@@ -27,8 +31,15 @@ const WARM_UP_CELLS = [
  * touch no file, and everything they leave is part of the baseline every call starts from.
  */
 function warmUp(booted: BootedInterpreter): void {
-  const options = JSON.stringify({ max_output_bytes: 1 << 20, stdin: "", seed: 0 });
-  for (let i = 0; i < 3; i++) for (const cell of WARM_UP_CELLS) booted.runCell(cell, options);
+  for (let i = 0; i < 3; i++) {
+    for (const code of WARM_UP_CELLS) {
+      // Also the proof that the runner works after the lockdown: a boot that cannot run a cell fails here.
+      const seen = runCellDirect(booted, { code, seed: 0 });
+      if (!seen.report || (JSON.parse(seen.report) as { status?: string }).status !== "ok") {
+        throw new Error(`boot: warm-up cell failed: ${seen.report ?? "no report"} ${seen.stderr}`);
+      }
+    }
+  }
 }
 
 export class Interpreter {
@@ -40,6 +51,11 @@ export class Interpreter {
   readonly image: string;
   private readonly jsState: JsState;
   private readonly fsState: FsState;
+  /** What sealing Pyodide's JS side froze and refused. */
+  readonly seal: { frozen: number; doors: string[] };
+  private readonly fingerprinter: StateFingerprint;
+  /** Live JS timers, once the executor counts them (executor/timers.ts). */
+  liveTimers: () => number = () => 0;
   private resets = 0;
 
   private constructor(
@@ -52,7 +68,20 @@ export class Interpreter {
     JsState.disarmFatalLatch(api);
     // Everything below is the snapshot: taken last, after every init step has run.
     this.fsState = new FsState(pyodide.FS as unknown as EmscriptenFs);
-    this.jsState = new JsState((pyodide as unknown as { _module: ConstructorParameters<typeof JsState>[0] })._module, stackPointer);
+    const module = (pyodide as unknown as { _module: ConstructorParameters<typeof JsState>[0] & Record<string, unknown> })._module;
+    this.jsState = new JsState(module, stackPointer);
+    // Last JS-side step: the objects above are what a call could have touched; from here on
+    // they cannot be replaced or extended (js-seal.ts).
+    const targets = sealTargets(pyodide, api, module);
+    this.seal = sealJsSide(targets);
+    this.fingerprinter = new StateFingerprint({
+      publicApi: targets.publicApi,
+      api: targets.api,
+      module: module as unknown as ConstructorParameters<typeof StateFingerprint>[0]["module"],
+      fs: pyodide.FS as unknown as ConstructorParameters<typeof StateFingerprint>[0]["fs"],
+      interrupt: booted.interrupt,
+      liveTimers: () => this.liveTimers(),
+    });
     const baseline = new Uint8Array(memory.buffer).slice();
     this.baseline = baseline;
     this.image = createHash("sha256").update(baseline).digest("hex").slice(0, 16);
@@ -60,13 +89,13 @@ export class Interpreter {
     this.strategy = strategy(memory, baseline);
   }
 
-  static async create(options: { strategy?: StrategyName } = {}): Promise<Interpreter> {
+  static async create(options: { strategy?: StrategyName; snapshot?: Uint8Array } = {}): Promise<Interpreter> {
     const selection = await selectStrategy(options.strategy);
     const started = performance.now();
     // Boot and warm-up draw no real randomness or time, so every executor's snapshot is the
     // same bytes (states move between executors as page diffs against it).
     const booted = await withDeterministicSources(async () => {
-      const b = await bootInterpreter();
+      const b = await bootInterpreter({ snapshot: options.snapshot });
       warmUp(b);
       return b;
     });
@@ -89,6 +118,11 @@ export class Interpreter {
 
   get resetCount(): number {
     return this.resets;
+  }
+
+  /** The state outside linear memory, hashed (fingerprint.ts). */
+  fingerprint(): Fingerprint {
+    return this.fingerprinter.take();
   }
 
   fsDiff(): FsDelta {
@@ -118,4 +152,18 @@ export class Interpreter {
     this.resets++;
     return { ms: performance.now() - started, memory, fsChanged, hiwireSlotsReset: js.hiwireSlotsReset };
   }
+}
+
+/** Pyodide's JS objects, as the seal sees them. */
+function sealTargets(pyodide: PyodideAPI, api: object, module: Record<string, unknown>): SealTargets {
+  const fs = pyodide.FS as unknown as SealTargets["fs"] & { devices: Record<string, { stream_ops?: object }> };
+  const memfs = module.MEMFS as { ops_table?: object } | undefined;
+  const deviceOps = Object.values(fs.devices).map((d) => d.stream_ops).filter((o): o is object => !!o);
+  return {
+    publicApi: pyodide,
+    api,
+    module,
+    fs,
+    opTables: [...(memfs?.ops_table ? [memfs.ops_table] : []), ...deviceOps, ...Object.values(fs.devices)],
+  };
 }

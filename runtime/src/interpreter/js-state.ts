@@ -6,6 +6,8 @@ interface PyodideModule {
   __hiwire_get(index: number): unknown;
   __hiwire_set(index: number, value: unknown): number;
   wasmTable?: WebAssembly.Table;
+  PIPEFS?: { nextname?: { current?: number } };
+  SOCKFS?: { nextname?: { current?: number } };
 }
 
 interface PyodideApi {
@@ -25,8 +27,14 @@ export interface JsRestoreStats {
   tableSlotsCleared: number;
 }
 
+/** Name counters of the pipe and socket filesystems: "pipe[N]" shows in /proc/self/fd. */
+function nameCounters(module: PyodideModule): Array<{ current?: number }> {
+  return [module.PIPEFS?.nextname, module.SOCKFS?.nextname].filter((c): c is { current?: number } => typeof c === "function" || typeof c === "object");
+}
+
 export class JsState {
   private readonly stackPointerValue: number;
+  private readonly counters: Array<{ holder: { current?: number }; value: number | undefined }>;
   private readonly hiwire: unknown[];
   private readonly mapEntries = new Map<Map<unknown, unknown>, Array<[unknown, unknown]>>();
   private readonly tableLength: number;
@@ -48,6 +56,7 @@ export class JsState {
       if (value instanceof Map) this.mapEntries.set(value, [...value.entries()]);
     }
     this.tableLength = module.wasmTable?.length ?? 0;
+    this.counters = nameCounters(module).map((holder) => ({ holder, value: holder.current }));
   }
 
   /** Hiwire table length seen by the last restore (the table never shrinks). */
@@ -96,6 +105,7 @@ export class JsState {
         for (const [k, v] of entries) map.set(k, v);
       }
     }
+    for (const c of this.counters) if (c.holder.current !== c.value) c.holder.current = c.value;
     // Function-table entries added by the call (e.g. ctypes callbacks) must not survive.
     const table = m.wasmTable;
     if (table && table.length > this.tableLength) {

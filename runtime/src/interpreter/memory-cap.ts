@@ -7,8 +7,8 @@ const WASM_PAGE = 65536;
 export class MemoryCap {
   /** Largest linear memory, in bytes, the current call may grow to. */
   limitBytes = Number.MAX_SAFE_INTEGER;
-  /** Set when a growth was refused during the current call. */
-  refused = false;
+  /** When a growth was first refused during the current call (performance.now()), or null. */
+  refusedAt: number | null = null;
   /** The heap size Emscripten last asked for. */
   private requestedBytes = 0;
 
@@ -16,7 +16,7 @@ export class MemoryCap {
     return (requestedBytes: number) => {
       this.requestedBytes = requestedBytes >>> 0;
       if (requestedBytes >>> 0 > this.limitBytes) {
-        this.refused = true;
+        this.refusedAt ??= performance.now();
         return 0;
       }
       return resize(requestedBytes);
@@ -42,6 +42,6 @@ export class MemoryCap {
 
   beginCall(limitBytes: number): void {
     this.limitBytes = limitBytes;
-    this.refused = false;
+    this.refusedAt = null;
   }
 }

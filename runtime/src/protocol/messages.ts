@@ -64,18 +64,29 @@ export interface ExecutorInfo {
   baseline_bytes: number;
   /** Hash of the post-init snapshot; every executor of one build reports the same. */
   image: string;
+  /** How the interpreter was loaded: from the shared Pyodide snapshot, or a full load. */
+  boot: "snapshot" | "full";
   pyodide_version: string;
+}
+
+/** The interpreter's state outside linear memory, hashed per part (see interpreter/fingerprint.ts). */
+export interface StateFingerprintReport {
+  hash: string;
+  parts: Record<string, string>;
 }
 
 export type ToExecutor =
   | { t: "run"; id: number; job: Job }
   | { t: "ping"; id: number }
+  /** Between jobs: the fingerprint of the state the executor rests in (tests, diagnostics). */
+  | { t: "fingerprint"; id: number }
   | { t: "host_reply"; id: number; reply: unknown };
 
 export type FromExecutor =
   | { t: "ready"; info: ExecutorInfo }
   | { t: "result"; id: number; outcome: Outcome }
   | { t: "pong"; id: number }
+  | { t: "fingerprint"; id: number; fingerprint: StateFingerprintReport }
   | { t: "host_call"; id: number; call: unknown }
   | { t: "fatal"; message: string }
   /** Sent after a result when the executor recycles itself (call count or table growth); it then exits 0. */
