@@ -11,6 +11,7 @@ import { UNAVAILABLE_RETRY_SECONDS } from "./http/admission.ts";
 import { recordCall } from "./http/call-record.ts";
 import { Metrics } from "./metrics.ts";
 import { Pool } from "./pool.ts";
+import { SnapshotStore, snapshotCacheDir } from "../../runtime/src/host/snapshot-store.ts";
 import { Scheduler } from "./scheduler.ts";
 import { buildServer } from "./server.ts";
 import type { Services } from "./services.ts";
@@ -43,6 +44,10 @@ export async function createArbor(options: ArborOptions): Promise<Arbor> {
   let app: FastifyInstance | undefined;
   const pool = new Pool({
     size: config.workers,
+    spares: config.spares,
+    // Tenant isolation only means something with tenants: without them every call is one tenant's.
+    isolation: config.tenants.length > 0 ? config.isolation : "shared",
+    snapshots: new SnapshotStore(snapshotCacheDir()),
     strategy: options.strategy,
     onBooted: options.onBooted,
     log: (msg, extra) => app?.log.warn(extra ?? {}, msg),

@@ -86,6 +86,7 @@ export class RateLimiter {
       throw errors.rateLimited(
         decision.retryAfterSeconds,
         `Tenant '${tenant.name}' is limited to ${tenant.limits.calls_per_minute} calls per minute.`,
+        { limit: "calls_per_minute", calls_per_minute: tenant.limits.calls_per_minute },
       );
     }
   }

@@ -6,6 +6,7 @@ import { resolveCallLimits } from "./config/index.ts";
 import { performHostCall } from "./bridge/index.ts";
 import type { HostCallRecord } from "./bridge/messages.ts";
 import { effectivePolicy, type CapabilitiesConfig } from "./bridge/policy.ts";
+import { CrashBudget } from "./crash-budget.ts";
 import { errors } from "./errors.ts";
 import { OverloadedError, type Scheduler } from "./scheduler.ts";
 import type { Placement } from "./states/placement.ts";
@@ -23,6 +24,8 @@ export interface CallResult {
   response: EvalResponse;
   outcome: Outcome;
   queueMs: number;
+  /** The executor process that ran the call (logs, tests of tenant isolation). */
+  executorPid: number;
   /** Set when the call asked for a checkpoint and left a usable state. */
   state?: StoredState;
 }
@@ -41,10 +44,12 @@ export class Calls {
     private readonly scheduler: Scheduler,
     private readonly store: StateStore,
     private readonly placement: Placement,
+    private readonly crashes: CrashBudget = new CrashBudget(),
   ) {}
 
   async eval(req: EvalRequest, ctx: CallContext, target: CallTarget = {}): Promise<CallResult> {
     const started = performance.now();
+    this.crashes.enforce(ctx.tenant);
     const limits = resolveCallLimits(req, ctx.tenant.limits);
     const capabilities = ctx.tenant.capabilities as CapabilitiesConfig;
     for (const name of req.capabilities ?? []) {
@@ -97,6 +102,7 @@ export class Calls {
       throw e;
     }
     const { outcome, queueMs } = scheduled;
+    if (outcome.status === "crashed" || scheduled.executorLost) this.crashes.record(ctx.tenant.name);
     let state: StoredState | undefined;
     if (outcome.checkpoint) {
       if (outcome.checkpoint.id !== job.checkpoint_id || outcome.checkpoint.parent_id !== (job.base_state ?? null)) {
@@ -131,7 +137,7 @@ export class Calls {
       },
     };
     if (target.checkpoint) response.state_id = state?.id ?? null;
-    return { response, outcome, queueMs, state };
+    return { response, outcome, queueMs, state, executorPid: scheduled.executorPid };
   }
 }
 

@@ -83,8 +83,8 @@ export const errors = {
   unsupportedMediaType: (message?: string) => new ArborError("unsupported_media_type", { message }),
   overloaded: (retryAfterSeconds: number, message?: string, details?: unknown) =>
     new ArborError("overloaded", { message, details, retryAfterSeconds }),
-  rateLimited: (retryAfterSeconds: number, message?: string) =>
-    new ArborError("rate_limited", { message, retryAfterSeconds }),
+  rateLimited: (retryAfterSeconds: number, message?: string, details?: { limit: "calls_per_minute" | "crashes_per_minute"; [k: string]: unknown }) =>
+    new ArborError("rate_limited", { message, retryAfterSeconds, details }),
   unavailable: (retryAfterSeconds?: number, message?: string) =>
     new ArborError("unavailable", { message, retryAfterSeconds }),
   internal: (cause?: unknown) => new ArborError("internal", { cause }),

@@ -31,6 +31,8 @@ export interface Scheduled {
   outcome: Outcome;
   queueMs: number;
   executorPid: number;
+  /** The executor did not survive the call (killed at the hard deadline, or died). */
+  executorLost: boolean;
 }
 
 interface Waiter {
@@ -40,7 +42,7 @@ interface Waiter {
 }
 
 /** The pool as the scheduler sees it (a fake in unit tests). */
-export type SchedulerPool = Pick<Pool, "take" | "give" | "on">;
+export type SchedulerPool = Pick<Pool, "take" | "give" | "on" | "idleCount">;
 
 export class Scheduler {
   private readonly queue: Waiter[] = [];
@@ -95,7 +97,7 @@ export class Scheduler {
         ex.run(forEx, runOptions).then(
           (outcome) => {
             settle();
-            resolve({ outcome, queueMs, executorPid: ex.pid });
+            resolve({ outcome, queueMs, executorPid: ex.pid, executorLost: !ex.alive });
           },
           (err: unknown) => {
             settle();
@@ -105,7 +107,7 @@ export class Scheduler {
       };
       // After every drain either no executor is idle or no waiter can start, so taking one
       // here never jumps ahead of a waiter that could have run.
-      const ex = this.underCap(tenant) ? this.pool.take() : null;
+      const ex = this.underCap(tenant) ? this.pool.take(tenant?.name) : null;
       if (ex) return run(ex);
       if (!unbounded && this.queue.length >= this.maxQueue) return reject(new OverloadedError(1));
       waiter = {
@@ -138,16 +140,16 @@ export class Scheduler {
     else this.running.delete(tenant.name);
   }
 
-  // FIFO among the waiters that may start; a waiter whose tenant is at its cap keeps its place.
+  // FIFO among the waiters that may start; a waiter whose tenant is at its cap, or for whom no
+  // idle executor will do (tenant isolation), keeps its place while the ones behind it go.
   private drain(): void {
-    for (let i = 0; i < this.queue.length; ) {
+    for (let i = 0; i < this.queue.length && this.pool.idleCount > 0; ) {
       const waiter = this.queue[i]!;
-      if (!this.underCap(waiter.tenant)) {
+      const ex = this.underCap(waiter.tenant) ? this.pool.take(waiter.tenant?.name) : null;
+      if (!ex) {
         i++;
         continue;
       }
-      const ex = this.pool.take();
-      if (!ex) return;
       this.queue.splice(i, 1);
       waiter.start(ex);
     }

@@ -32,6 +32,9 @@ class FakePool extends EventEmitter {
   take() {
     return (this.idle.pop() ?? null) as never;
   }
+  get idleCount() {
+    return this.idle.length;
+  }
   give(ex: FakeExecutor) {
     if (!ex.alive) return;
     this.idle.push(ex);

@@ -10,6 +10,10 @@ export function defaultConfig(cpuCount: number = availableParallelism()) {
     host: "127.0.0.1",
     port: 8787,
     workers: Math.max(1, cpuCount),
+    // Enough to replace a crashed executor and to seat a tenant without waiting for a boot.
+    spares: 1,
+    // With tenants, no interpreter process ever serves two of them (docs/security.md).
+    isolation: "tenant" as "tenant" | "shared",
     // Serving without tenants on a non-loopback host needs this explicit opt-in.
     allow_open: false,
     max_body_bytes: 10 * 1024 * 1024,
@@ -21,6 +25,7 @@ export function defaultConfig(cpuCount: number = availableParallelism()) {
       max_memory_mb: 1_024,
       max_output_bytes: 1_048_576,
       max_code_bytes: 1_048_576,
+      crashes_per_minute: 30 as number | null,
     },
     // No capability is granted unless configured.
     capabilities: {},

@@ -18,6 +18,8 @@ export const limitsSchema = z.strictObject({
   /** Cap (and default) for a call's combined stdout+stderr. */
   max_output_bytes: positiveInt(),
   max_code_bytes: positiveInt(),
+  /** Calls that may crash or lose their executor per 60 s before the tenant gets 429; null: no cap. */
+  crashes_per_minute: positiveInt().nullable(),
 });
 
 export const tenantLimitsSchema = limitsSchema.partial().extend({
@@ -54,6 +56,10 @@ export const configSchema = z.strictObject({
     error: "expected a port number from 0 to 65535",
   }),
   workers: positiveInt(),
+  /** Warm executors kept out of rotation to replace crashed or retired ones, and to seat tenants. */
+  spares: nonNegativeInt(),
+  /** "tenant": an executor serves one tenant until it retires; "shared": any tenant. */
+  isolation: z.enum(["tenant", "shared"]),
   allow_open: z.boolean(),
   max_body_bytes: positiveInt(),
   shutdown_timeout_ms: nonNegativeInt(),

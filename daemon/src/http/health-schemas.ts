@@ -11,8 +11,15 @@ export const healthResponse = z.object({
     .nullable()
     .describe("How a call's wall-time limit is enforced in the executors: a native deadline thread, or node:vm's timeout (fallback)."),
   pyodide: z.string().nullable(),
+  engine: z.object({ name: z.string(), version: z.string() }).nullable().describe("The interpreter engine the executors run."),
+  boot: z
+    .object({ mode: z.enum(["snapshot", "full"]), detail: z.string(), snapshot_ms: z.number().nullable() })
+    .describe("How executors boot: from one shared Pyodide snapshot (fast, identical images) or by a full load."),
+  isolation: z.enum(["tenant", "shared"]).describe("tenant: an executor process serves one tenant until it retires."),
+  spares: z.int(),
   hard_kills: z.int(),
   crashes: z.int(),
+  reassigned: z.int().describe("Idle executors retired so another tenant could have one (tenant isolation)."),
 });
 
 export const readyResponse = z.object({

@@ -39,8 +39,13 @@ export function healthRoutes(services: Services): FastifyPluginAsync {
           restore: info ? { strategy: info.strategy, reason: info.strategy_reason } : null,
           call_guard: info ? { name: info.call_guard, reason: info.call_guard_reason } : null,
           pyodide: info?.pyodide_version ?? null,
+          engine: info ? { name: "pyodide", version: info.pyodide_version } : null,
+          boot: services.pool.boot,
+          isolation: services.pool.isolation,
+          spares: pool.spares,
           hard_kills: pool.hardKills,
           crashes: pool.crashes,
+          reassigned: pool.reassigned,
           security,
         } as const;
       },
