@@ -96,12 +96,13 @@ describe("adversarial: no Python snippet reaches the host except through the bri
     { name: "import js fails", code: "import js", expect: FAILS_WITH("ModuleNotFoundError") },
     { name: "import pyodide_js fails", code: "import pyodide_js", expect: FAILS_WITH("ModuleNotFoundError") },
     { name: "pyodide.code.run_js fails", code: "import pyodide.code\npyodide.code.run_js('process.exit(3)')", expect: FAILS_WITH("ModuleNotFoundError", "ImportError", "JsException", "NameError") },
-    { name: "built-in prototypes cannot be rewritten", code: "from pyodide.ffi import to_js\nproto = to_js({}).constructor.prototype\ntry:\n    proto.arbor = 1\nexcept Exception:\n    pass\n'safe' if not hasattr(to_js({}), 'arbor') else 'rewritten'", expect: PRINTS_SAFE },
-    { name: "Function constructor from a JS object is refused", code: "from pyodide.ffi import to_js\no = to_js({})\ntry:\n    o.constructor.constructor('return process')()\n    r = 'ran'\nexcept Exception:\n    r = 'safe'\nr", expect: PRINTS_SAFE },
+    // The FFI these used is gone (runtime/test/js-boundary.test.ts walks the whole heap for it).
+    { name: "no JS object to rewrite a built-in prototype through", code: "from pyodide.ffi import to_js\nto_js({}).constructor.prototype.arbor = 1", expect: FAILS_WITH("ModuleNotFoundError") },
+    { name: "no JS object to reach the Function constructor through", code: "from pyodide.ffi import to_js\nto_js({}).constructor.constructor('return process')()", expect: FAILS_WITH("ModuleNotFoundError") },
     { name: "the import finder holds no JS module", code: "import sys\nmods = [k for f in sys.meta_path for k in getattr(f, 'jsproxies', {})]\n'safe' if not mods else repr(mods)", expect: PRINTS_SAFE },
     { name: "a __subclasses__ walk finds no JS handle to the API", code: "seen = []\nfor c in object.__subclasses__():\n    for v in list(vars(c).values()):\n        n = type(v).__name__\n        if 'JsProxy' in n and hasattr(v, 'loadPackage'):\n            seen.append(c.__name__)\n'safe' if not seen else repr(seen)", expect: PRINTS_SAFE },
     { name: "gc.get_objects finds no JS handle to the API or to process", code: "import gc\nbad = []\nfor o in gc.get_objects():\n    try:\n        if type(o).__name__.startswith('Js') and (hasattr(o, 'loadPackage') or hasattr(o, 'mountNodeFS') or hasattr(o, 'pid')):\n            bad.append(type(o).__name__)\n    except Exception:\n        pass\n'safe' if not bad else repr(bad)", expect: PRINTS_SAFE },
-    { name: "function __globals__ lead to no JS module", code: "import asyncio, sys\ng = asyncio.get_event_loop().call_later.__func__.__globals__\n'safe' if 'js' not in sys.modules and 'pyodide_js' not in sys.modules and not any(type(v).__name__.startswith('JsProxy') and hasattr(v, 'loadPackage') for v in g.values()) else 'found'", expect: PRINTS_SAFE },
+    { name: "function __globals__ lead to no JS module", code: "import asyncio, sys\ng = asyncio.new_event_loop().call_later.__func__.__globals__\n'safe' if 'js' not in sys.modules and 'pyodide_js' not in sys.modules and not any(type(v).__name__.startswith('JsProxy') and hasattr(v, 'loadPackage') for v in g.values()) else 'found'", expect: PRINTS_SAFE },
     { name: "a side module written by Python cannot be loaded (dlopen closed)", code: "import sys, importlib\nopen('/tmp/evil.cpython-314-wasm32-emscripten.so', 'wb').write(b'\\x00asm\\x01\\x00\\x00\\x00')\nsys.path.insert(0, '/tmp')\nimport evil", expect: FAILS_WITH("ImportError", "OSError", "ModuleNotFoundError") },
     { name: "micropip is not available", code: "import micropip", expect: FAILS_WITH("ModuleNotFoundError") },
     { name: "pyodide.http cannot fetch", code: `import pyodide.http\npyodide.http.open_url("http://127.0.0.1:${port}/")`, expect: FAILS_WITH("ModuleNotFoundError", "ImportError", "OSError", "AttributeError", "NameError") },
@@ -132,11 +133,13 @@ describe("adversarial: no Python snippet reaches the host except through the bri
     { name: "garbage written to the host device is refused", code: "f = open('/dev/arbor_host', 'r+b', buffering=0)\nf.write(b'\\xff' * 1000)\nf.read(100)", expect: (b) => assert.ok(b.status === "ok" || b.status === "error", b.status) },
     // --- crashes and exhaustion
     { name: "a fatal interpreter error is contained", code: "import _pyodide_core\n_pyodide_core.trigger_fatal_error()", expect: (b) => assert.ok(["crashed", "error"].includes(b.status), b.status) },
-    { name: "unbounded recursion is contained", code: "import sys\nsys.setrecursionlimit(10**7)\ndef f(n): return f(n + 1)\nf(0)", expect: (b) => assert.ok(["crashed", "error", "memory_limit"].includes(b.status), b.status) },
+    { name: "unbounded recursion is contained", code: "import sys\nsys.setrecursionlimit(10**7)\ndef f(n): return f(n + 1)\nf(0)", expect: (b) => assert.ok(["crashed", "error", "memory_limit", "timeout"].includes(b.status), b.status) },
     { name: "memory exhaustion stops at the cap", code: "x = bytearray(3 * 1024**3)", extra: { memory_mb: 256 }, expect: (b) => assert.ok(["memory_limit", "error"].includes(b.status), b.status) },
     { name: "a busy loop stops at the deadline", code: "while True:\n    pass", extra: { timeout_ms: 300 }, expect: (b) => assert.equal(b.status, "timeout") },
     { name: "an output flood stops at the cap", code: "print('x' * 10_000_000)", extra: { max_output_bytes: 1024 }, expect: (b) => assert.equal(b.status, "output_limit") },
-    { name: "file descriptor exhaustion stays inside", code: "fs = []\ntry:\n    for i in range(100000):\n        fs.append(open('/tmp/f', 'w'))\nexcept (OSError, MemoryError):\n    pass\n'safe'", expect: PRINTS_SAFE },
+    // Contained either way: the fd table runs out (OSError, caught: 'safe'), or the file objects
+    // reach the memory cap first (the executor saw the cap: memory_limit, whatever the code caught).
+    { name: "file descriptor exhaustion stays inside", code: "fs = []\ntry:\n    for i in range(100000):\n        fs.append(open('/tmp/f', 'w'))\nexcept (OSError, MemoryError):\n    pass\n'safe'", expect: (b) => (b.status === "memory_limit" ? undefined : PRINTS_SAFE(b)) },
   ];
 
   test("at least 40 attempts, each with its safe outcome and the host untouched", async () => {

@@ -26,7 +26,16 @@ export function workspacePath(path: string): string {
   return resolved;
 }
 
-export function execute(interp: Interpreter, guard: CallGuard | null, job: Job, restoreMs: number, states: StateCache): Outcome {
+export interface Executed {
+  outcome: Outcome;
+  /**
+   * The call did not end on its own: the interpreter trapped, or V8 terminated it at the
+   * deadline. Either can leave JS-side state half-updated; the executor checks before reuse.
+   */
+  disturbed: boolean;
+}
+
+export function execute(interp: Interpreter, guard: CallGuard | null, job: Job, restoreMs: number, states: StateCache): Executed {
   const { pyodide, memoryCap, runCell, calls } = interp.booted;
   const FS = pyodide.FS;
   const inputs = new Map<string, string>();
@@ -39,7 +48,7 @@ export function execute(interp: Interpreter, guard: CallGuard | null, job: Job, 
     for (const blob of job.load_states ?? []) states.add(blob);
     states.enter(interp, job.base_state ?? null);
   } catch (e) {
-    return failedOutcome("error", { type: "StateError", message: (e as Error).message, traceback: "" }, { restoreMs, memoryBytes: interp.memoryBytes });
+    return { outcome: failedOutcome("error", { type: "StateError", message: (e as Error).message, traceback: "" }, { restoreMs, memoryBytes: interp.memoryBytes }), disturbed: false };
   }
   restoreMs += performance.now() - enterStarted;
   try {
@@ -50,7 +59,7 @@ export function execute(interp: Interpreter, guard: CallGuard | null, job: Job, 
       inputs.set(path, file.content_b64);
     }
   } catch (e) {
-    return failedOutcome("error", { type: "ValueError", message: (e as Error).message, traceback: "" }, { restoreMs, memoryBytes: interp.memoryBytes });
+    return { outcome: failedOutcome("error", { type: "ValueError", message: (e as Error).message, traceback: "" }, { restoreMs, memoryBytes: interp.memoryBytes }), disturbed: false };
   }
 
   calls.begin(encodeJob(job), Buffer.from(job.stdin ?? "", "utf8"), job.max_output_bytes);
@@ -89,7 +98,7 @@ export function execute(interp: Interpreter, guard: CallGuard | null, job: Job, 
   if (job.checkpoint_id && (decided.status === "ok" || decided.status === "error")) {
     outcome.checkpoint = states.capture(interp, job.checkpoint_id, job.base_state ?? null);
   }
-  return outcome;
+  return { outcome, disturbed: !guarded.ok && (guarded.terminated || guarded.error instanceof InterpreterTrap) };
 }
 
 /** Without a guard (in-process tests and tools): no wall-time limit. */

@@ -22,7 +22,7 @@ describe("state cache", () => {
     states.reenter(interp);
   };
   const run = (code: string, base: string | null, checkpoint?: string) => {
-    const out = execute(interp, null, { code, ...LIMITS, base_state: base ?? undefined, checkpoint_id: checkpoint }, 0, states);
+    const { outcome: out } = execute(interp, null, { code, ...LIMITS, base_state: base ?? undefined, checkpoint_id: checkpoint }, 0, states);
     assert.equal(out.status, "ok", JSON.stringify(out.error));
     if (checkpoint) captured.set(checkpoint, Buffer.from(new Uint8Array(interp.booted.memory.buffer).slice()));
     restore();

@@ -5,6 +5,7 @@ import { Interpreter } from "../interpreter/interpreter.ts";
 import { StateCache } from "../interpreter/states.ts";
 import type { StrategyName } from "../restore/strategy.ts";
 import { SyncChannel } from "./channel.ts";
+import type { Outcome } from "../protocol/messages.ts";
 import { createCallGuard } from "./call-guard.ts";
 import { recoverAfterTrap } from "./recovery.ts";
 import { disarmTimers } from "./timers.ts";
@@ -96,17 +97,20 @@ for (;;) {
   const msg = channel.receive();
   if (!msg) process.exit(0); // the daemon went away
   if (msg.t === "run") {
-    let outcome;
+    let outcome: Outcome;
+    let disturbed: boolean;
     try {
-      outcome = execute(interp, guard, msg.job, lastRestoreMs, states);
+      ({ outcome, disturbed } = execute(interp, guard, msg.job, lastRestoreMs, states));
     } catch (e) {
       outcome = failedOutcome("crashed", { type: "InterpreterCrash", message: "the executor failed to run the call", traceback: "" }, { restoreMs: lastRestoreMs });
+      disturbed = true;
     }
-    // A trap is recovered here, before the answer, so the caller pays for it (a few ms); when
-    // recovery is not sound the executor retires instead (crashes must be cheap for the service).
+    // A trap or a termination is recovered here, before the answer, so the caller pays for it (a
+    // few ms); when recovery is not sound the executor retires instead (crashes must be cheap
+    // for the service).
     const restoreStarted = performance.now();
-    const trapped = outcome.status === "crashed";
-    const unsound = trapped ? recoverAfterTrap(interp, states, snapshotFingerprint) : null;
+    if (disturbed) channel.send({ t: "recovering", id: msg.id });
+    const unsound = disturbed ? recoverAfterTrap(interp, states, snapshotFingerprint) : null;
     // Retiring is announced before the result, so the daemon never hands this executor another
     // job: it swaps in a spare while we exit.
     const retire = unsound ?? retireReason();
@@ -116,7 +120,7 @@ for (;;) {
       process.exit(0);
     }
     channel.send({ t: "result", id: msg.id, outcome });
-    if (!trapped) {
+    if (!disturbed) {
       // Back to the state this executor rests in (the snapshot, or the last call's base state):
       // the reset puts the state's pages back in the same pass as the snapshot's. A reset that
       // throws leaves an interpreter we cannot vouch for: exit, the daemon replaces us.

@@ -1,5 +1,5 @@
-// After a trap (os.abort(), a wasm trap, the JS stack exhausted by deep C recursion) the
-// interpreter is put back like after any call; whether that is enough is checked, not assumed:
+// After a trap (os.abort(), a wasm trap, the JS stack exhausted by deep C recursion) or a
+// termination at the deadline, the interpreter is put back like after any call; whether that is enough is checked, not assumed:
 // the state outside linear memory must match the snapshot's fingerprint and a known cell must
 // give its known answer. Then the executor keeps serving (the crash cost a few milliseconds);
 // otherwise it retires and a warm spare takes over.
@@ -14,6 +14,7 @@ const CANARY_STDOUT = '45 {"ok": [1, 2]}\n';
 /** null when the interpreter is sound again (resting at the snapshot), else why it is not. */
 export function recoverAfterTrap(interp: Interpreter, states: StateCache, snapshot: Fingerprint): string | null {
   try {
+    interp.booted.memoryCap.refreshViews();
     interp.reset(states.overlay);
     states.enter(interp, null);
     const now = interp.fingerprint();

@@ -11,6 +11,8 @@ import { parseFromExecutor } from "./validate.ts";
 
 /** How long past timeout_ms the executor gets to stop the code itself before it is killed. */
 export const HARD_KILL_GRACE_MS = 750;
+/** How long an executor that stopped a call (trap, termination) gets to check itself and answer. */
+export const RECOVERY_GRACE_MS = 10_000;
 const STDERR_TAIL_BYTES = 16 * 1024;
 
 export interface SpawnOptions {
@@ -227,6 +229,14 @@ export class ExecutorProcess extends EventEmitter {
         this.pings.get(msg.id)?.();
         this.pings.delete(msg.id);
         return;
+      case "recovering": {
+        // The code is stopped; what runs now is the executor's own check, bounded on its own.
+        const p = this.pending;
+        if (!p || p.id !== msg.id) return this.kill("killed_protocol");
+        clearTimeout(p.timer);
+        p.timer = setTimeout(() => this.kill("killed_timeout"), RECOVERY_GRACE_MS);
+        return;
+      }
       case "fingerprint":
         this.fingerprints.get(msg.id)?.(msg.fingerprint);
         this.fingerprints.delete(msg.id);

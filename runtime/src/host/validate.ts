@@ -53,6 +53,7 @@ export const fromExecutorSchema = z.discriminatedUnion("t", [
   z.strictObject({ t: z.literal("ready"), info }),
   z.strictObject({ t: z.literal("result"), id: z.number().int(), outcome }),
   z.strictObject({ t: z.literal("pong"), id: z.number().int() }),
+  z.strictObject({ t: z.literal("recovering"), id: z.number().int() }),
   z.strictObject({
     t: z.literal("fingerprint"),
     id: z.number().int(),

@@ -29,6 +29,7 @@ export interface FingerprintSources {
     isDir(mode: number): boolean;
   };
   interrupt: Int32Array;
+  memory: WebAssembly.Memory;
   /** JS timers registered and not cleared since boot (executor/timers.ts). */
   liveTimers(): number;
 }
@@ -73,6 +74,8 @@ export class StateFingerprint {
       wasm_table: digest(this.table()),
       timers: String(this.src.liveTimers()),
       interrupt: String(Atomics.load(this.src.interrupt, 0)),
+      // Emscripten's views of memory must be on the live buffer (memory-cap.ts, refreshViews).
+      heap_views: String(this.heapViewsLive()),
     };
     return { hash: digest(JSON.stringify(parts)), parts };
   }
@@ -103,6 +106,11 @@ export class StateFingerprint {
     };
     visit(this.src.fs.root, "/", 0);
     return rows.join("\n");
+  }
+
+  private heapViewsLive(): boolean {
+    const live = this.src.memory.buffer;
+    return ["HEAP8", "HEAPU8", "HEAP32", "HEAPU32", "HEAPF64"].every((k) => (this.src.module[k] as ArrayBufferView | undefined)?.buffer === live);
   }
 
   private hiwire(): string {

@@ -80,6 +80,7 @@ export class Interpreter {
       module: module as unknown as ConstructorParameters<typeof StateFingerprint>[0]["module"],
       fs: pyodide.FS as unknown as ConstructorParameters<typeof StateFingerprint>[0]["fs"],
       interrupt: booted.interrupt,
+      memory: booted.memory,
       liveTimers: () => this.liveTimers(),
     });
     const baseline = new Uint8Array(memory.buffer).slice();

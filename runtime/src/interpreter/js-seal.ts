@@ -15,6 +15,8 @@ const FS_DOORS = ["mount", "unmount", "createLazyFile", "createPreloadedFile", "
 /** Emscripten module doors: new wasm code, other filesystems. */
 const MODULE_DOORS = ["loadWebAssemblyModule", "loadDynamicLibrary", "dlopenInternal", "FS_mount", "FS_unmount", "FS_createLazyFile", "FS_createPreloadedFile", "FS_preloadFile", "FS_createDevice"];
 const MODULE_FILESYSTEMS = ["NODEFS", "IDBFS", "WORKERFS", "PROXYFS"];
+/** Flags Pyodide's own code sets on its internal API while running. */
+const API_RUNTIME_FLAGS = ["fail_test", "debug_ffi"] as const;
 /** Written by Emscripten itself when memory grows (updateMemoryViews). */
 const HEAP_VIEWS = /^HEAP(8|16|32|64|U8|U16|U32|U64|F32|F64)$/;
 
@@ -39,7 +41,11 @@ export function sealJsSide(t: SealTargets): { frozen: number; doors: string[] } 
   // The APIs' own properties: nothing replaced, nothing added (what they point at is sealed
   // on its own: FS below, the op tables deeply).
   frozen += freezeExcept(t.publicApi as Record<string, unknown>, () => false);
-  frozen += freezeExcept(t.api as Record<string, unknown>, () => false);
+  // Pyodide's C core raises two debug flags on the API at run time (FAIL paths, setDebug): they
+  // stay plain writable booleans; the fingerprint shows if a call flipped one.
+  const api = t.api as Record<string, unknown>;
+  for (const flag of API_RUNTIME_FLAGS) if (!(flag in api)) api[flag] = false;
+  frozen += freezeExcept(api, (key) => (API_RUNTIME_FLAGS as readonly string[]).includes(key));
   for (const table of t.opTables) frozen += deepFreezeOps(table);
   frozen += freezeExcept(t.module, (key) => HEAP_VIEWS.test(key));
   // FS's data (root, streams, counters, cwd) stays mutable: the restore owns it.

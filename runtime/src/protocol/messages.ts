@@ -87,6 +87,8 @@ export type FromExecutor =
   | { t: "result"; id: number; outcome: Outcome }
   | { t: "pong"; id: number }
   | { t: "fingerprint"; id: number; fingerprint: StateFingerprintReport }
+  /** The call ended by a trap or a termination: the executor checks itself before answering. */
+  | { t: "recovering"; id: number }
   | { t: "host_call"; id: number; call: unknown }
   | { t: "fatal"; message: string }
   /** Sent after a result when the executor recycles itself (call count or table growth); it then exits 0. */

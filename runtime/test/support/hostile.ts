@@ -151,8 +151,8 @@ export const HOSTILE: HostileCase[] = [
   {
     group: "crash",
     name: "deep recursion with the limit lifted",
-    code: "import sys\nsys.setrecursionlimit(10**6)\ndef f(n):\n    return f(n + 1)\nf(0)",
-    job: { timeout_ms: 1500 },
+    code: "import sys\nsys.setrecursionlimit(10**7)\ndef f(n):\n    return f(n + 1)\nf(0)",
+    job: { timeout_ms: 3000 },
     expect: () => {},
   },
   {
@@ -163,6 +163,13 @@ export const HOSTILE: HostileCase[] = [
     expect: (o) => assert.ok(o.error?.type === "RecursionError" || o.status === "crashed", JSON.stringify(o.error)),
   },
   { group: "crash", name: "os._exit(3)", code: "import os\nos._exit(3)", expect: () => {} },
+  {
+    group: "crash",
+    name: "memory keeps growing until V8 stops the call (mid-growth, as likely as not)",
+    code: "l = []\nwhile True:\n    try:\n        l.append(bytearray(4 * 2**20))\n    except BaseException:\n        pass",
+    job: { timeout_ms: 700, memory_mb: 1024 },
+    expect: (o) => assert.ok(["timeout", "memory_limit"].includes(o.status), o.status),
+  },
   { group: "crash", name: "ctypes is gone", code: "import ctypes", expect: (o) => assert.equal(o.error?.type, "ModuleNotFoundError") },
   // --- host detail: nothing in an answer says where Arbor lives ---------------------------------
   {
