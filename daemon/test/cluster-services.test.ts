@@ -87,11 +87,11 @@ describe("redis-server", () => {
   });
 
   test("memory budget and eviction policy are applied", async () => {
-    const server = await RedisServer.start({ maxmemory: "4mb", maxmemoryPolicy: "volatile-ttl" });
+    const server = await RedisServer.start({ maxmemory: "4mb", maxmemoryPolicy: "volatile-lru" });
     servers.push(server);
     const c = client(server);
     assert.equal((await c.config("GET", "maxmemory"))[1], String(4 * 1024 * 1024));
-    assert.equal((await c.config("GET", "maxmemory-policy"))[1], "volatile-ttl");
+    assert.equal((await c.config("GET", "maxmemory-policy"))[1], "volatile-lru");
     // Keys without a TTL are never evicted under volatile-*: past the budget, writes fail.
     const big = "x".repeat(256 * 1024);
     await assert.rejects(async () => {

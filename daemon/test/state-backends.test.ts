@@ -309,12 +309,12 @@ describe("redis", () => {
   });
 });
 
-describe("redis eviction (maxmemory, volatile-ttl)", () => {
+describe("redis eviction (maxmemory, volatile-lru)", () => {
   let server: RedisServer;
   let raw: Redis;
   const backends: RedisBackend[] = [];
   before(async () => {
-    server = await RedisServer.start({ maxmemory: "6mb", maxmemoryPolicy: "volatile-ttl" });
+    server = await RedisServer.start({ maxmemory: "6mb", maxmemoryPolicy: "volatile-lru" });
     raw = new Redis(server.url);
     raw.on("error", () => undefined); // the tests restart and kill Redis under it
   });
@@ -360,7 +360,16 @@ describe("redis eviction (maxmemory, volatile-ttl)", () => {
     let parent: string | null = null;
     for (let i = 0; i < 60; i++) {
       const s = blob(i % 5 === 0 ? null : parent, 200_000);
-      await a.add("acme", s); // never an OOM error: older states make room
+      try {
+        await a.add("acme", s); // never an OOM error: older states make room
+      } catch (err) {
+        // The parent itself may have been evicted since it was made (Redis's LRU clock ticks
+        // once a second, so a burst ties): the child is not kept, as in memory mode when the
+        // parent is evicted while the call runs.
+        assert.ok(err instanceof ParentGoneError, String(err));
+        parent = null;
+        continue;
+      }
       made.push(s);
       parent = s.id;
     }
@@ -374,7 +383,7 @@ describe("redis eviction (maxmemory, volatile-ttl)", () => {
         assert.deepEqual(chain.blobs.at(-1), s);
       } else assert.ok(chain.reason === "not_found" || chain.reason === "ancestor_gone", JSON.stringify(chain));
     }
+    // Redis's LRU clock ticks once a second: which states went is not ours to predict here.
     assert.ok(whole > 0 && whole < made.length, `${whole} of ${made.length} whole`);
-    assert.ok((await fresh.chain("acme", made.at(-1)!.id)).ok, "the newest state survived");
   });
 });

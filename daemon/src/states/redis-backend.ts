@@ -1,7 +1,7 @@
 // The shared state store (`states.store: "redis"`): every state's metadata and envelope live in
 // Redis with a TTL (redis-scripts.ts has the key layout and the tree operations), so any daemon
 // serves eval/fork/get/delete of any of the tenant's states, and states outlive the daemons.
-// Redis enforces the memory budget (maxmemory + volatile-ttl, docs/cluster.md); a state whose
+// Redis enforces the memory budget (maxmemory + volatile-lru, docs/cluster.md); a state whose
 // ancestor was evicted answers "ancestor gone". Blobs never change once made, so each daemon
 // keeps a bounded LRU of the ones it used and fetches the rest on demand.
 import { Redis, ReplyError } from "ioredis";

@@ -8,9 +8,11 @@
 //   <base><id>:kids   sorted set: child id → the child's expiry (ms); live children = score > now
 // where <base> = "<prefix>:st:{<tenant>}:". Every key carries a TTL (PEXPIREAT). Using a state
 // pushes the expiry of it and its ancestors to now + ttl (never earlier), so an ancestor never
-// expires before its descendants, and the remaining TTL of a key is how long ago it was last
-// used: with `maxmemory-policy volatile-ttl`, Redis evicts the least recently used states first
-// and leaves before their ancestors (docs/cluster.md).
+// expires before its descendants. That refresh touches every key of the chain, blobs included
+// (which daemons mostly serve from their own cache), so under `maxmemory-policy volatile-lru`
+// Redis's idea of "recently used" is ours: least recently used states go first, an ancestor is
+// never idler than its descendants, and keys without a TTL (BullMQ's) are never evicted
+// (docs/cluster.md).
 //
 // KEYS[1] is the state's hash (so the script is routed to its slot); ARGV[1] is <base>.
 
