@@ -171,7 +171,7 @@ describe("redis", () => {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    const worker = async (queue: string, log: string, jobMs: number, concurrency = 2) => {
+    const worker = async (queue: string, log: string, jobMs: number, concurrency = 2, maxStalled = 3) => {
       const script = fileURLToPath(new URL("./support/batch-worker.ts", import.meta.url));
       const child = new Child(process.execPath, ["--import", "tsx", script], {
         env: {
@@ -183,6 +183,7 @@ describe("redis", () => {
           BATCH_CONCURRENCY: String(concurrency),
           BATCH_LOCK_MS: String(LOCK_MS),
           BATCH_STALLED_MS: "500",
+          BATCH_MAX_STALLED: String(maxStalled),
         },
       });
       workers.push(child);
@@ -253,6 +254,23 @@ describe("redis", () => {
       const kept = after!.results[held]!;
       assert.ok("response" in kept && kept.response.stdout === String(other.pid), "the first result stays");
       assert.equal(lines().filter((l) => l.index === held && l.event === "end").length, 2, "the job ran twice, was recorded once");
+    });
+
+    test("a job abandoned more often than maxStalledCount is recorded as an internal error; the batch finishes", async () => {
+      const { log, lines } = await setup("abandoned");
+      const victim = await worker("abandoned", log, 2_000, 1, 0);
+      const b = await producer.submit("acme", requests(["doomed"]));
+      await waitFor("the job to start", () => lines().some((l) => l.pid === victim.pid && l.event === "start"));
+      await victim.stop("SIGKILL");
+      // A live daemon's workers find the stalled job; with maxStalledCount 0 BullMQ fails it.
+      const checker = await worker("abandoned", log, 10, 1, 0);
+      const done = await finished(producer, "acme", b.batch_id);
+      assert.equal(done.status, "done");
+      const [only] = done.results;
+      assert.ok(only && "error" in only, JSON.stringify(only));
+      assert.equal(only.error.code, "internal");
+      assert.match(only.error.message, /abandoned/);
+      assert.ok(!lines().some((l) => l.pid === checker.pid && l.event === "start"), "the job was not run again");
     });
 
     test("a batch submitted while no worker runs is run by a worker started later", async () => {

@@ -16,6 +16,7 @@ const batches = new RedisBatches({
   maxItems: 1000,
   lockDurationMs: Number(env("BATCH_LOCK_MS")),
   stalledIntervalMs: Number(env("BATCH_STALLED_MS")),
+  maxStalledCount: Number(process.env.BATCH_MAX_STALLED ?? 3),
   onError: (err) => appendFileSync(log, `error ${process.pid} ${err.message}\n`),
 });
 batches.startWorkers(testRunner({ jobMs: Number(env("BATCH_JOB_MS")), log }), { concurrency: Number(env("BATCH_CONCURRENCY")) });
