@@ -198,7 +198,7 @@ export class RedisBatches implements BatchQueue {
   }
 
   /** Writes a job's result unless one is already there; true when this write was the one kept. */
-  async record(batchId: string, result: BatchResult): Promise<boolean> {
+  private async record(batchId: string, result: BatchResult): Promise<boolean> {
     const { meta, results } = this.keys(batchId);
     return (await this.redis.arborBatchRecord(meta, results, result.index, JSON.stringify(result), this.retentionMs, Date.now())) === 1;
   }
