@@ -20,6 +20,10 @@ export function summarizeArgs(msg: HostCallMessage): string {
       return clip(`${msg.args.path} (${base64Bytes(msg.args.data_b64)} bytes)`, SUMMARY_CHARS);
     case "web_fetch":
       return clip(`${msg.args.method} ${msg.args.url}`, SUMMARY_CHARS);
+    case "tools":
+      return "";
+    case "tool":
+      return clip(`${msg.args.tool}(${JSON.stringify(msg.args.args).slice(1, -1)})`, SUMMARY_CHARS);
   }
 }
 
