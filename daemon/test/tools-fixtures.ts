@@ -152,3 +152,32 @@ export const misbehaveComponent = () =>
   (func (export "hog") (result u32) (canon lift (core func $i "hog")))
   (func (export "add") (param "a" s32) (param "b" s32) (result s32) (canon lift (core func $i "add"))))`,
   );
+
+/** Imports one WASI function (monotonic-clock.now) and starts with 40 pages (2.5 MiB) of memory. */
+export const clockComponent = () =>
+  watComponent(
+    "clock",
+    `(component
+  (import "wasi:clocks/monotonic-clock@0.2.3" (instance $clock (export "now" (func (result u64)))))
+  (core func $now (canon lower (func $clock "now")))
+  (core module $m
+    (import "clock" "now" (func $now (result i64)))
+    (memory (export "memory") 40)
+    (func (export "now") (result i64) (call $now)))
+  (core instance $ci (instantiate $m (with "clock" (instance (export "now" (func $now))))))
+  (func (export "now") (result u64) (canon lift (core func $ci "now"))))`,
+  );
+
+/** Imports an interface of wasi:sockets (whatever its shape, the name alone refuses it). */
+export const socketsComponent = () =>
+  watComponent(
+    "sockets",
+    `(component
+  (import "wasi:sockets/instance-network@0.2.3" (instance $net (export "ping" (func (result u32)))))
+  (core func $ping (canon lower (func $net "ping")))
+  (core module $m
+    (import "net" "ping" (func $ping (result i32)))
+    (func (export "ping") (result i32) (call $ping)))
+  (core instance $ci (instantiate $m (with "net" (instance (export "ping" (func $ping))))))
+  (func (export "ping") (result u32) (canon lift (core func $ci "ping"))))`,
+  );

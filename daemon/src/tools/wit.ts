@@ -508,7 +508,7 @@ export function parseComponentWit(text: string): WitWorld {
   };
   for (const f of w.exportFuncs) add(f, w, null);
   for (const iface of w.exportIfaces) {
-    const scope = p.interfaces.get(iface);
+    const scope = p.interfaces.get(iface) ?? (iface.includes(":") ? undefined : p.interfaces.get(interfaceKey(w.pkg, iface)));
     if (!scope) {
       unsupported.push({ name: iface, reason: `exported interface '${iface}' is not described in the component's WIT` });
       continue;
