@@ -57,7 +57,7 @@ export async function toolsSection(budget: Budget, log: (s: string) => void): Pr
     tools: [
       { name: "add", component: misbehave.path, sha256: misbehave.sha256, export: "add" },
       { name: "summarize", component: summarize.path, sha256: summarize.sha256 },
-      { name: "reader", component: reader.path, sha256: reader.sha256, wasi: READER_WASI },
+      { name: "reader", component: reader.path, sha256: reader.sha256, wasi: READER_WASI, export: "read-text" },
     ],
   };
   const config = loadConfig({ argv: ["--config", "bench.json"], env: {}, readFile: () => JSON.stringify(file) });

@@ -3,7 +3,8 @@
 // host process. Grants per tenant, type checks, the files root, a trap, an endless loop and a
 // memory hog (the tool host survives all three), concurrent calls, GET /v1/tools, /healthz, MCP.
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -15,8 +16,8 @@ import { createArbor, type Arbor } from "../src/app.ts";
 import { loadConfig } from "../src/config/index.ts";
 import { clockComponent, misbehaveComponent, readerComponent, READER_WASI, summarizeComponent } from "./tools-fixtures.ts";
 
-const KEYS = { alpha: "alpha-key-0123456789", beta: "beta-key-0123456789", gamma: "gamma-key-0123456789" };
-const ALL = ["summarize", "reader", "boom", "spin", "hog", "add", "now"];
+const KEYS = { alpha: "alpha-key-0123456789", beta: "beta-key-0123456789", gamma: "gamma-key-0123456789", delta: "delta-key-0123456789" };
+const ALL = ["summarize", "reader", "writer", "writer_ro", "boom", "spin", "hog", "add", "now"];
 
 describe("tools end to end", () => {
   let arbor: Arbor;
@@ -35,13 +36,16 @@ describe("tools end to end", () => {
     const file = {
       workers: 2,
       tenants: [
-        { name: "alpha", api_key: KEYS.alpha, capabilities: { files: { root }, tools: { allow: ALL } } },
+        { name: "alpha", api_key: KEYS.alpha, capabilities: { files: { root, write: true }, tools: { allow: ALL } } },
         { name: "beta", api_key: KEYS.beta, capabilities: { tools: { allow: ["add", "reader"] } } },
         { name: "gamma", api_key: KEYS.gamma, capabilities: {} },
+        { name: "delta", api_key: KEYS.delta, capabilities: { files: { root }, tools: { allow: ["writer"] } } },
       ],
       tools: [
         { name: "summarize", component: summarize.path, sha256: summarize.sha256, description: "Totals a list of items." },
-        { name: "reader", component: reader.path, sha256: reader.sha256, wasi: READER_WASI },
+        { name: "reader", component: reader.path, sha256: reader.sha256, wasi: READER_WASI, export: "read-text" },
+        { name: "writer", component: reader.path, sha256: reader.sha256, wasi: READER_WASI, export: "write-text", filesystem_write: true },
+        { name: "writer_ro", component: reader.path, sha256: reader.sha256, wasi: READER_WASI, export: "write-text" },
         m("boom"),
         m("spin", { timeout_ms: 500 }),
         m("hog", { memory_mb: 8 }),
@@ -75,7 +79,7 @@ describe("tools end to end", () => {
   }
 
   test("host.tools() lists what the tenant may call, with WIT signatures", async () => {
-    assert.equal(await value("alpha", "import host\n[t['name'] for t in host.tools()]"), "['summarize', 'reader', 'boom', 'spin', 'hog', 'add', 'now']");
+    assert.equal(await value("alpha", "import host\n[t['name'] for t in host.tools()]"), "['summarize', 'reader', 'writer', 'writer_ro', 'boom', 'spin', 'hog', 'add', 'now']");
     assert.equal(
       await value("alpha", "import host\nt = host.tools()[0]\n(t['signature'], t['description'], t['types']['item'])"),
       "('summarize(name: string, items: list<item>, note: option<string>) -> result<summary, string>', 'Totals a list of items.', 'record { label: string, qty: u32, price: f64 }')",
@@ -144,6 +148,29 @@ got`,
     );
     assert.ok(!JSON.stringify(body).includes("TOP-SECRET"));
     assert.match(body.stdout, /^reading notes\.txt\nreading \.\.\/x\/secret\.txt\n/);
+  });
+
+  test("a tool writes under the root only with filesystem_write and the tenant's files.write", async () => {
+    const { body } = await evalAs(
+      "alpha",
+      `import host
+got = [host.tool("writer", "out.txt", "written by a tool")]
+for name, path in [("writer_ro", "ro.txt"), ("writer", "../escape.txt")]:
+    try:
+        got.append(host.tool(name, path, "x"))
+    except host.ToolError as e:
+        got.append(e.value)
+got`,
+    );
+    assert.equal(body.status, "ok", JSON.stringify(body.error));
+    assert.equal(body.result, "[17, 'cannot write ro.txt: read-only', 'cannot write ../escape.txt: not-permitted']");
+    assert.equal(readFileSync(join(root, "out.txt"), "utf8"), "written by a tool");
+    assert.ok(!existsSync(join(root, "ro.txt")));
+    assert.ok(!existsSync(join(dirname(root), "escape.txt")));
+    // delta's files policy is read-only: the same tool cannot write for it.
+    const delta = 'import host\ntry:\n    host.tool("writer", "d.txt", "x")\nexcept host.ToolError as e:\n    r = e.value\nr';
+    assert.equal(await value("delta", delta), "'cannot write d.txt: read-only'");
+    assert.ok(!existsSync(join(root, "d.txt")));
   });
 
   test("denials raise PermissionError: a tool not granted, no tools capability, a files tool without files", async () => {
@@ -227,6 +254,7 @@ print(json.dumps(out))`.replace("import host", "import host, json"),
     );
     assert.match(add.sha256, /^[0-9a-f]{64}$/);
     assert.deepEqual((await list("beta")).body.tools.map((t: any) => t.name), ["reader", "add"]);
+    assert.deepEqual((await list("delta")).body.tools.map((t: any) => t.name), ["writer"]);
     assert.deepEqual((await list("gamma")).body, { tools: [] });
     const anonymous = await request(`${base}/v1/tools`);
     assert.equal(anonymous.statusCode, 401);
@@ -243,8 +271,15 @@ print(json.dumps(out))`.replace("import host", "import host, json"),
       assert.equal(typeof body.tools.host.layers[layer].active, "boolean", layer);
     }
     // Every inactive layer is listed with its reason, never dropped silently.
-    const inactive = Object.entries(body.tools.host.layers).filter(([, l]: any) => !l.active).map(([n]) => n);
-    assert.deepEqual(body.tools.host.inactive.map((l: string) => l.split(":")[0]), inactive);
+    for (const host of [body.tools.host, body.tools.write_host]) {
+      const inactive = Object.entries(host.layers).filter(([, l]: any) => !l.active).map(([n]) => n);
+      assert.deepEqual(host.inactive.map((l: string) => l.split(":")[0]), inactive);
+    }
+    // Calls that may write run in their own host, without the seccomp filter (it refuses file
+    // writes); every other call keeps it, as the executors do on this machine.
+    assert.equal(body.tools.write_host.layers.seccomp.active, false);
+    assert.match(body.tools.write_host.layers.seccomp.detail, /may write files/);
+    assert.equal(body.tools.host.layers.seccomp.active, body.security.layers.seccomp.active);
   });
 
   test("MCP: the tenant's tools are MCP tools next to run_python", async () => {

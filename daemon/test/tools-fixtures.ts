@@ -86,6 +86,7 @@ const READER_WIT = `package test:reader;
 world reader {
   import wasi:filesystem/preopens@0.2.3;
   export read-text: func(path: string) -> result<string, string>;
+  export write-text: func(path: string, text: string) -> result<u32, string>;
 }
 package wasi:filesystem@0.2.3 {
   interface types {
@@ -102,6 +103,7 @@ package wasi:filesystem@0.2.3 {
     flags descriptor-flags { read, write, file-integrity-sync, data-integrity-sync, requested-write-sync, mutate-directory }
     resource descriptor {
       read: func(length: filesize, offset: filesize) -> result<tuple<list<u8>, bool>, error-code>;
+      write: func(buffer: list<u8>, offset: filesize) -> result<filesize, error-code>;
       open-at: func(path-flags: path-flags, path: string, open-flags: open-flags, %flags: descriptor-flags) -> result<descriptor, error-code>;
     }
   }
@@ -125,10 +127,23 @@ export function readText(path) {
   }
   const [bytes] = fd.read(1048576n, 0n);
   return new TextDecoder().decode(bytes);
+}
+export function writeText(path, text) {
+  const dirs = getDirectories();
+  if (dirs.length === 0) throw "no preopened directory";
+  const [dir] = dirs[0];
+  const bytes = new TextEncoder().encode(text);
+  try {
+    const fd = dir.openAt({ symlinkFollow: false }, path, { create: true, truncate: true }, { write: true });
+    fd.write(bytes, 0n);
+  } catch (e) {
+    throw "cannot write " + path + ": " + (e && e.payload !== undefined ? e.payload : e);
+  }
+  return bytes.length;
 }`;
 
-/** Reads a file under its one preopened directory (the tenant's files.root). */
-export const readerComponent = () => jsComponent("reader", READER_JS, READER_WIT, ["random", "http", "fetch-event"]);
+/** Reads (read-text) or writes (write-text) a file under its one preopened directory (the tenant's files.root). */
+export const readerComponent = () => jsComponent("files", READER_JS, READER_WIT, ["random", "http", "fetch-event"]);
 
 /** The reader's manifest: its adapter also imports stdio, clocks and I/O streams. */
 export const READER_WASI = ["wasi:filesystem/*", "wasi:io/*", "wasi:cli/*", "wasi:clocks/*"];

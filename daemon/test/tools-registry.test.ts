@@ -82,7 +82,7 @@ describe("tool registry at boot", () => {
     // componentize-js's adapter imports more than the tool's own WIT: each must be declared.
     const partly = await refusal([{ name: "reader", component: reader.path, sha256: reader.sha256, wasi: ["wasi:filesystem/*"] }], cache);
     assert.match(partly, /tool 'reader': the component imports wasi:io\/\S+, which its manifest/);
-    const ok = await loadToolRegistry([entry({ name: "reader", component: reader.path, sha256: reader.sha256, wasi: READER_WASI })], { cacheDir: cache });
+    const ok = await loadToolRegistry([entry({ name: "reader", component: reader.path, sha256: reader.sha256, wasi: READER_WASI, export: "read-text" })], { cacheDir: cache });
     assert.equal(ok.get("reader")!.signature, "read-text(path: string) -> result<string, string>");
     assert.equal(ok.get("reader")!.filesystem, true);
   });

@@ -49,9 +49,16 @@ export interface ToolCallContext {
 const TAIL_CHARS = 500;
 
 export class ToolService {
+  /**
+   * @param host runs every call that cannot write files: it never gets write access anywhere, so
+   *   it keeps every confinement layer (seccomp refuses all file writes).
+   * @param writeHost runs the calls that may write (the tool's filesystem_write and the tenant's
+   *   files.write); it exists only when some tool and some tenant allow writing.
+   */
   constructor(
     readonly registry: ToolRegistry,
     readonly host: ToolHost | null,
+    readonly writeHost: ToolHost | null = null,
   ) {}
 
   /** Loads the registry (refusing the start on any problem) and prepares, not starts, the host. */
@@ -64,15 +71,16 @@ export class ToolService {
     const anyWrite = tools.some((t) => t.filesystem_write);
     const readRoots = anyFiles ? grants.flatMap((g) => (g.files ? [g.files.root] : [])) : [];
     const writeRoots = anyWrite ? grants.flatMap((g) => (g.files?.write ? [g.files.root] : [])) : [];
-    return new ToolService(registry, new ToolHost({ tools, readRoots, writeRoots }));
+    const writeHost = writeRoots.length > 0 ? new ToolHost({ tools: tools.filter((t) => t.filesystem_write), readRoots, writeRoots }) : null;
+    return new ToolService(registry, new ToolHost({ tools, readRoots, writeRoots: [] }), writeHost);
   }
 
   async start(): Promise<void> {
-    await this.host?.start();
+    await Promise.all([this.host?.start(), this.writeHost?.start()]);
   }
 
   async close(): Promise<void> {
-    await this.host?.close();
+    await Promise.all([this.host?.close(), this.writeHost?.close()]);
   }
 
   /** The tools a grant allows (none when the call has no `tools` capability). */
@@ -108,8 +116,9 @@ export class ToolService {
     }
     const timeoutMs = Math.min(tool.timeout_ms, ctx.deadline - Date.now());
     if (timeoutMs <= 0) throw timeoutError("tools", "no time left before the eval deadline");
-    if (!this.host) throw osError("tools", "the tool host is not running");
-    const r = await this.host.call(tool, args, fs, timeoutMs, ctx.signal);
+    const host = fs?.write ? this.writeHost : this.host;
+    if (!host) throw osError("tools", "the tool host is not running");
+    const r = await host.call(tool, args, fs, timeoutMs, ctx.signal);
     const tail = r.stderr ? `\n[tool stderr] ${clip(r.stderr.slice(-TAIL_CHARS), TAIL_CHARS)}` : "";
     const ms = `${Math.round((r.instance_ms + r.exec_ms) * 100) / 100} ms`;
     switch (r.outcome) {
@@ -135,20 +144,24 @@ export class ToolService {
 
   /** For /healthz: the registry and the tool host's confinement. */
   health() {
-    const layers = this.host?.launch?.layers ?? {};
-    if (this.host && this.host.seccomp && layers.seccomp?.active) layers.seccomp = { active: true, detail: this.host.seccomp };
     return {
       registered: [...this.registry.tools.values()].map((t) => ({ name: t.name, sha256: t.digest, interfaces: t.interfaces })),
-      host: this.host
-        ? {
-            running: this.host.pid !== null,
-            restarts: this.host.restarts,
-            layers,
-            inactive: Object.entries(layers)
-              .filter(([, l]) => !l.active)
-              .map(([n, l]) => `${n}: ${l.detail}`),
-          }
-        : null,
+      host: hostHealth(this.host),
+      write_host: hostHealth(this.writeHost),
     };
   }
+}
+
+function hostHealth(host: ToolHost | null) {
+  if (!host) return null;
+  const layers = { ...(host.launch?.layers ?? {}) };
+  if (host.seccomp && layers.seccomp?.active) layers.seccomp = { active: true, detail: host.seccomp };
+  return {
+    running: host.pid !== null,
+    restarts: host.restarts,
+    layers,
+    inactive: Object.entries(layers)
+      .filter(([, l]) => !l.active)
+      .map(([n, l]) => `${n}: ${l.detail}`),
+  };
 }

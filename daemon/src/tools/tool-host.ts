@@ -82,6 +82,7 @@ export class ToolHost {
       }, BOOT_TIMEOUT_MS);
       child.once("exit", (code, signal) => {
         clearTimeout(timer);
+        if (this.child === child) this.child = null;
         reject(new Error(`the tool host exited while starting (${signal ?? `code ${code}`}): ${this.stderrTail.trim().slice(-1000) || "no output"}`));
       });
       this.pipe!.on("data", (chunk: Buffer) => {
@@ -174,7 +175,7 @@ export class ToolHost {
   async close(): Promise<void> {
     this.closed = true;
     const child = this.child;
-    if (!child) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once("exit", r));
     child.kill("SIGKILL");
     await exited;

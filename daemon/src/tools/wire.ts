@@ -21,17 +21,19 @@ export const toolsListResponse = z.object({
 
 const layer = z.object({ active: z.boolean(), detail: z.string() });
 
+const hostHealth = z.object({
+  running: z.boolean(),
+  restarts: z.int(),
+  layers: z.record(z.string(), layer),
+  inactive: z.array(z.string()),
+});
+
 export const toolsHealth = z
   .object({
     registered: z.array(z.object({ name: z.string(), sha256: z.string(), interfaces: z.array(z.string()) })),
-    host: z
-      .object({
-        running: z.boolean(),
-        restarts: z.int(),
-        layers: z.record(z.string(), layer),
-        inactive: z.array(z.string()),
-      })
+    host: hostHealth.nullable().describe("The tool host process and which confinement layers are in force around it; null without tools."),
+    write_host: hostHealth
       .nullable()
-      .describe("The tool host process and which confinement layers are in force around it; null without tools."),
+      .describe("The second tool host, for calls that may write files (a tool's filesystem_write and the tenant's files.write); null when no call can."),
   })
   .describe("Registered WebAssembly tools (docs/tools.md).");

@@ -106,6 +106,10 @@ function othersCan(path: string, bits: number): boolean {
   }
 }
 
+function withoutNested(paths: string[]): string[] {
+  return paths.filter((p) => !paths.some((q) => q !== p && p.startsWith(`${q}/`)));
+}
+
 function unique(paths: (string | null)[]): string[] {
   return [...new Set(paths.filter((p): p is string => p !== null))];
 }
@@ -129,8 +133,9 @@ export function toolHostLaunch(bundle: string, paths: ToolHostPaths): ToolHostLa
   const permission = plan.node_permission.active;
   if (permission) {
     node.push("--experimental-permission", "--allow-addons", "--allow-worker", "--disable-warning=ExperimentalWarning", "--disable-warning=SecurityWarning");
-    for (const p of [...scripts, ...readRoots, ...writeRoots]) node.push(`--allow-fs-read=${p}`);
-    for (const p of writeRoots) node.push(`--allow-fs-write=${p}`);
+    // Node 20 aborts on a path given twice, and mis-matches a parent listed after its child.
+    for (const p of withoutNested(unique([...scripts, ...readRoots, ...writeRoots]))) node.push(`--allow-fs-read=${p}`);
+    for (const p of withoutNested(writeRoots)) node.push(`--allow-fs-write=${p}`);
     layers.node_permission = { active: true, detail: "--experimental-permission: reads only the runtime, the shim, the transpiled tools and the files roots" };
   } else layers.node_permission = off(plan.node_permission.detail);
 
