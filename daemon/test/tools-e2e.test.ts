@@ -282,6 +282,24 @@ print(json.dumps(out))`.replace("import host", "import host, json"),
     assert.equal(body.tools.host.layers.seccomp.active, body.security.layers.seccomp.active);
   });
 
+  test("a tool host that dies is started again for the next call", async () => {
+    const host = arbor.services.tools.host!;
+    const pid = host.pid!;
+    const exited = new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (host.pid === null) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 20);
+    });
+    process.kill(pid, "SIGKILL");
+    await exited;
+    assert.equal(await value("alpha", 'import host\nhost.tool("add", 20, 22)'), "42");
+    assert.notEqual(host.pid, pid);
+    assert.equal(host.restarts, 1);
+  });
+
   test("MCP: the tenant's tools are MCP tools next to run_python", async () => {
     const client = new Client({ name: "arbor-test", version: "0" });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { authorization: `Bearer ${KEYS.beta}` } } }));

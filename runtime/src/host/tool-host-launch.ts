@@ -122,6 +122,8 @@ export function toolHostLaunch(bundle: string, paths: ToolHostPaths): ToolHostLa
   const readRoots = unique(paths.readRoots.map(real));
   const writeRoots = unique(paths.writeRoots.map(real));
   const env: NodeJS.ProcessEnv = {};
+  // Our own settings only (the tool host sees no other variable of the daemon's environment).
+  if (process.env.ARBOR_TOOL_WORKERS) env.ARBOR_TOOL_WORKERS = process.env.ARBOR_TOOL_WORKERS;
   const node = ["--disallow-code-generation-from-strings"];
   const layers: Record<string, Layer> = {
     code_generation: { active: true, detail: "--disallow-code-generation-from-strings" },
