@@ -9,6 +9,7 @@ import { capMemories, definedMemories } from "../src/tools/wasm-memory.ts";
 import { parseComponentWit, WitParseError } from "../src/tools/wit.ts";
 import { signatureText, type WitType } from "../src/tools/wit-types.ts";
 import { toolConfigIssues } from "../src/tools/config.ts";
+import { previewArgs } from "../src/tools/audit.ts";
 
 // As jco's componentWit prints a componentize-js component (imports, then types, then exports).
 const PRINTED = `package root:component;
@@ -195,5 +196,14 @@ describe("WASI interfaces in a manifest", () => {
       ["capabilities.tools.allow.1", 'no tool named "b" is registered in "tools"'],
       ["tenants.0.capabilities.tools.allow.0", 'no tool named "c" is registered in "tools"'],
     ]);
+  });
+});
+
+describe("audit preview of a tool call's arguments", () => {
+  test("small arguments read as JSON; megabytes are cut while walked, not serialised whole", () => {
+    assert.equal(previewArgs(["ada", [{ label: "pen", qty: 2 }], null], 120), '"ada",[{"label":"pen","qty":2}],null');
+    const big = previewArgs(["x".repeat(5_000_000), Array.from({ length: 100_000 }, () => ({ a: [1, 2, 3] }))], 120);
+    assert.ok(big.length < 300, `${big.length} characters`);
+    assert.ok(big.startsWith('"xxxx'));
   });
 });

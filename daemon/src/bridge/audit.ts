@@ -1,5 +1,6 @@
 // Short, log-safe summaries of host calls for the eval response's `host_calls` records.
 import type { HostCallMessage } from "./messages.ts";
+import { previewArgs } from "../tools/audit.ts";
 
 export const SUMMARY_CHARS = 120;
 const DETAIL_CHARS = 200;
@@ -23,7 +24,7 @@ export function summarizeArgs(msg: HostCallMessage): string {
     case "tools":
       return "";
     case "tool":
-      return clip(`${msg.args.tool}(${JSON.stringify(msg.args.args).slice(1, -1)})`, SUMMARY_CHARS);
+      return clip(`${msg.args.tool}(${previewArgs(msg.args.args, SUMMARY_CHARS)})`, SUMMARY_CHARS);
   }
 }
 

@@ -3,6 +3,8 @@
 // new one if it dies. A call the host does not answer in its time (plus a grace) kills the host;
 // the calls it was running end as errors and the next call gets a fresh host.
 import type { ChildProcess } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { encodeFrame, FrameDecoder } from "../../../runtime/src/protocol/frames.ts";
@@ -17,9 +19,23 @@ import { FromHost, type CallFs, type HostResult, type HostTool, type ToHost } fr
 import type { RegisteredTool } from "./registry.ts";
 
 const HOST_DIR = fileURLToPath(new URL("./host/", import.meta.url));
-const SOURCES = ["main.ts", "worker.ts", "protocol.ts", "wasi-imports.ts", "capture.ts", "../values.ts", "../wasm-memory.ts", "../wit-types.ts"].map(
-  (f) => fileURLToPath(new URL(`./host/${f}`, import.meta.url)),
-);
+/** What the bundle is made of: this directory and the runtime modules it imports. */
+const SOURCE_DIRS = [fileURLToPath(new URL("./", import.meta.url)), fileURLToPath(new URL("../../../runtime/src/", import.meta.url))];
+
+function sourceFiles(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (/\.(ts|mjs)$/.test(e.name)) out.push(join(dir, e.name));
+    }
+  };
+  SOURCE_DIRS.forEach(walk);
+  return out;
+}
+
+// One bundling per daemon process, shared by its tool hosts (they would race on the output).
+let bundling: Promise<string> | null = null;
 /** Past a call's own limit, how long the host may take to report it before it is killed. */
 const HOST_GRACE_MS = 2_000;
 const BOOT_TIMEOUT_MS = 30_000;
@@ -42,7 +58,6 @@ export class ToolHost {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
-  private bundle: string | null = null;
   launch: ToolHostLaunch | null = null;
   /** What the running host reported about seccomp ("not requested" or the filter applied). */
   seccomp = "";
@@ -67,8 +82,11 @@ export class ToolHost {
   }
 
   private async spawn(): Promise<void> {
-    this.bundle ??= await bundleToolHost(this.paths.entries, SOURCES);
-    this.launch = toolHostLaunch(this.bundle, this.paths);
+    bundling ??= bundleToolHost(this.paths.entries, sourceFiles()).catch((e: unknown) => {
+      bundling = null; // the next start tries again
+      throw e;
+    });
+    this.launch = toolHostLaunch(await bundling, this.paths);
     const child = spawnToolHost(this.launch);
     this.child = child;
     this.pipe = child.stdio[3] as Duplex;

@@ -30,6 +30,8 @@ interface Loaded {
 
 /** A trap while memory is within this much of the cap is reported as the memory limit. */
 const NEAR_CAP_BYTES = 1024 * 1024;
+/** The largest value a call may return, as JSON (the bridge's data ceiling). */
+const MAX_RESULT_CHARS = 16 * 1024 * 1024;
 
 const { tools, modules } = workerData as {
   tools: HostTool[];
@@ -126,7 +128,13 @@ async function run(call: WorkerCall): Promise<Omit<HostResult, "t">> {
     raw = exported(instance, l.tool.exportPath)(...args);
   } catch (e) {
     if (isComponentError(e) && fn.result?.kind === "result") {
-      return done("tool_error", { value: fn.result.err ? fromJs(e.payload, fn.result.err) : null });
+      try {
+        const value = fn.result.err ? fromJs(e.payload, fn.result.err) : null;
+        if (JSON.stringify(value).length > MAX_RESULT_CHARS) return done("trap", { message: "the tool's error value is too large" });
+        return done("tool_error", { value });
+      } catch (err) {
+        return done("trap", { message: `the tool returned an error that does not fit its signature: ${message(err)}` });
+      }
     }
     if (e instanceof ToolExit) return done("trap", { message: e.message });
     if (e instanceof RangeError && /memory|allocation/i.test(e.message)) return done("memory_limit", { message: message(e) });
@@ -136,6 +144,7 @@ async function run(call: WorkerCall): Promise<Omit<HostResult, "t">> {
     // jco unwraps a top-level result: a return is the ok case (errors were thrown above).
     const t = fn.result;
     const value = t === null ? null : t.kind === "result" ? (t.ok ? fromJs(raw, t.ok) : null) : fromJs(raw, t);
+    if (JSON.stringify(value).length > MAX_RESULT_CHARS) return done("trap", { message: `the tool's result is larger than ${MAX_RESULT_CHARS} characters of JSON` });
     return done("ok", { value });
   } catch (e) {
     return done("trap", { message: `the tool returned a value that does not fit its signature: ${message(e)}` });
