@@ -9,7 +9,6 @@ refused call raises PermissionError naming the capability and the rule.
 
 import base64 as _base64
 import json as _json
-import sys as _sys
 
 
 class ToolError(RuntimeError):
@@ -124,10 +123,13 @@ def tool(name, *args):
     except (TypeError, ValueError) as e:
         raise TypeError(f"tool {name!r}: arguments must be JSON-like values ({e})") from None
     value = _call("tool", {"tool": str(name), "args": args_json})
+    # Imported here, not kept on the module: nothing reachable from `host` leads to sys.modules.
+    import sys
+
     if value.get("stdout"):
-        _sys.stdout.write(value["stdout"])
+        sys.stdout.write(value["stdout"])
     if value.get("stderr"):
-        _sys.stderr.write(value["stderr"])
+        sys.stderr.write(value["stderr"])
     if "error" in value:
         raise ToolError(f"tool {name!r} returned an error: {value['error']!r}", value["error"])
     return value.get("value")
