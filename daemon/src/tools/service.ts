@@ -66,11 +66,11 @@ export class ToolService {
     const registry = await loadToolRegistry(config.tools, options);
     if (registry.size === 0) return new ToolService(registry, null);
     const tools = [...registry.tools.values()];
-    const grants = [config.capabilities, ...config.tenants.map((t) => t.capabilities)];
-    const anyFiles = tools.some((t) => t.filesystem);
-    const anyWrite = tools.some((t) => t.filesystem_write);
-    const readRoots = anyFiles ? grants.flatMap((g) => (g.files ? [g.files.root] : [])) : [];
-    const writeRoots = anyWrite ? grants.flatMap((g) => (g.files?.write ? [g.files.root] : [])) : [];
+    // Only the roots of grants that can reach a filesystem tool (and, for writing, a writing one).
+    const grants = config.tenants.length > 0 ? config.tenants.map((t) => t.capabilities) : [config.capabilities];
+    const can = (g: (typeof grants)[number], test: (t: RegisteredTool) => boolean) => registry.allowed(g.tools?.allow ?? []).some(test);
+    const readRoots = grants.flatMap((g) => (g.files && can(g, (t) => t.filesystem) ? [g.files.root] : []));
+    const writeRoots = grants.flatMap((g) => (g.files?.write && can(g, (t) => t.filesystem_write) ? [g.files.root] : []));
     const writeHost = writeRoots.length > 0 ? new ToolHost({ tools: tools.filter((t) => t.filesystem_write), readRoots, writeRoots }) : null;
     return new ToolService(registry, new ToolHost({ tools, readRoots, writeRoots: [] }), writeHost);
   }
