@@ -5,6 +5,7 @@ import { authenticate, RateLimiter } from "./auth.ts";
 import { Calls } from "./calls.ts";
 import { Placement } from "./states/placement.ts";
 import { StateStore } from "./states/store.ts";
+import { ToolService } from "./tools/service.ts";
 import { configWarnings, type ArborConfig } from "./config/index.ts";
 import { errors } from "./errors.ts";
 import { UNAVAILABLE_RETRY_SECONDS } from "./http/admission.ts";
@@ -39,6 +40,8 @@ export interface Arbor {
 
 export async function createArbor(options: ArborOptions): Promise<Arbor> {
   const { config } = options;
+  // Before anything starts: a tool whose digest, imports or signature is wrong refuses the start.
+  const tools = await ToolService.create(config);
   let booted = false;
   let shuttingDown = false;
   let app: FastifyInstance | undefined;
@@ -62,8 +65,9 @@ export async function createArbor(options: ArborOptions): Promise<Arbor> {
     scheduler,
     metrics,
     rateLimiter: new RateLimiter(),
-    calls: new Calls(scheduler, states, new Placement(states)),
+    calls: new Calls(scheduler, states, new Placement(states), tools),
     states,
+    tools,
     authenticate: (request) => authenticate(request.headers.authorization, config),
     accepting: () => booted && !shuttingDown,
     shuttingDown: () => shuttingDown,
@@ -76,19 +80,21 @@ export async function createArbor(options: ArborOptions): Promise<Arbor> {
     app: server,
     services,
     ready: async () => {
-      await pool.start();
+      await Promise.all([pool.start(), tools.start()]);
       booted = true;
     },
     close: async () => {
       shuttingDown = true;
       await server.close();
       await pool.close();
+      await tools.close();
       states.stop();
     },
     abort: async () => {
       shuttingDown = true;
       scheduler.abandonQueue(errors.unavailable(UNAVAILABLE_RETRY_SECONDS, "The daemon shut down before the call could start."));
       await pool.close();
+      await tools.close();
     },
   };
 }

@@ -12,6 +12,7 @@ import { OverloadedError, type Scheduler } from "./scheduler.ts";
 import type { Placement } from "./states/placement.ts";
 import { StateStore, type StoredState } from "./states/store.ts";
 import type { ExecutorProcess } from "../../runtime/src/host/executor-process.ts";
+import type { ToolService } from "./tools/service.ts";
 import type { EvalRequest, EvalResponse } from "./wire/eval.ts";
 
 export interface CallContext {
@@ -44,6 +45,8 @@ export class Calls {
     private readonly scheduler: Scheduler,
     private readonly store: StateStore,
     private readonly placement: Placement,
+    /** Registered WebAssembly tools, for `host.tool()` (daemon/src/tools/). */
+    private readonly tools?: ToolService,
     private readonly crashes: CrashBudget = new CrashBudget(),
   ) {}
 
@@ -63,7 +66,7 @@ export class Calls {
     // Host calls share the call's wall time, counted from when it starts running (not queued).
     let deadline = Date.now() + limits.timeout_ms;
     const onHostCall = async (raw: unknown) => {
-      const { reply, record } = await performHostCall(raw, { policy, deadline, signal: ctx.signal });
+      const { reply, record } = await performHostCall(raw, { policy, deadline, signal: ctx.signal, tools: this.tools });
       hostCalls.push(record);
       return reply;
     };

@@ -14,6 +14,7 @@ import { genReqId } from "./logging.ts";
 import { mcpRoutes } from "./mcp/route.ts";
 import { evalRoutes } from "./routes/eval.ts";
 import { statesRoutes } from "./routes/states.ts";
+import { toolsRoutes } from "./routes/tools.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import type { Services } from "./services.ts";
@@ -69,6 +70,7 @@ export async function buildServer(services: Services, options: ServerOptions): P
     addAdmission(v1, services);
     await v1.register(evalRoutes(services));
     await v1.register(statesRoutes(services));
+    await v1.register(toolsRoutes(services));
   });
   await app.register(mcpRoutes(services));
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());

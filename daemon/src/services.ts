@@ -7,6 +7,7 @@ import type { Metrics } from "./metrics.ts";
 import type { Pool } from "./pool.ts";
 import type { Scheduler } from "./scheduler.ts";
 import type { StateStore } from "./states/store.ts";
+import type { ToolService } from "./tools/service.ts";
 import type { EvalResponse } from "./wire/eval.ts";
 
 export interface Services {
@@ -19,6 +20,8 @@ export interface Services {
   calls: Calls;
   /** Kept interpreter states (branching). */
   states: StateStore;
+  /** Registered WebAssembly tools and their host process (docs/tools.md). */
+  tools: ToolService;
   authenticate(request: FastifyRequest): Tenant;
   /** True once every executor has booted, until shutdown starts: /v1/* answers 503 otherwise. */
   accepting(): boolean;

@@ -168,7 +168,7 @@ describe("docs/capabilities.md", () => {
     assert.ok(section.length > 0, "the Policy keys section is missing");
     const documented = new Map<string, string>();
     for (const m of section.matchAll(/^\| `([a-z_.]+)` \| (`[^`]*`|required) \|/gm)) documented.set(m[1] ?? "", m[2] ?? "");
-    const defaults = parseCapabilitiesConfig({ files: { root: "/x" }, shell: {}, web_fetch: {} });
+    const defaults = parseCapabilitiesConfig({ files: { root: "/x" }, shell: {}, web_fetch: {}, tools: {} });
     const actual = new Map<string, string>();
     const walk = (prefix: string, obj: object) => {
       for (const [k, v] of Object.entries(obj)) {

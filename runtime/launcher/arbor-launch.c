@@ -2,7 +2,7 @@
 // inside node because Landlock and setuid only bind the calling thread and its future children:
 // once node runs, libuv's and V8's threads already exist and would escape a late restriction.
 //
-//   arbor-launch [--uid N --gid N] [--ro PATH]... [--rox PATH]... [--no-landlock] -- PROGRAM ARGS...
+//   arbor-launch [--uid N --gid N] [--ro PATH]... [--rw PATH]... [--rox PATH]... [--no-landlock] -- PROGRAM ARGS...
 //   arbor-launch --probe          prints the Landlock ABI version (or -errno) and exits
 //
 // Order: drop privileges (setgroups/setgid/setuid), no_new_privs, no core files, Landlock
@@ -31,6 +31,8 @@
 #define LL_FS_READ_FILE (1ULL << 2)
 #define LL_FS_READ_DIR (1ULL << 3)
 #define LL_FS_ABI1_ALL ((1ULL << 13) - 1) /* execute .. make_sym */
+// --rw: write, create and remove regular files and directories (no devices, sockets, fifos, symlinks).
+#define LL_FS_RW_EXTRA (LL_FS_WRITE_FILE | (1ULL << 4) | (1ULL << 5) | (1ULL << 7) | (1ULL << 8))
 #define LL_FS_REFER (1ULL << 13)          /* ABI 2 */
 #define LL_FS_TRUNCATE (1ULL << 14)       /* ABI 3 */
 #define LL_FS_IOCTL_DEV (1ULL << 15)      /* ABI 5 */
@@ -84,7 +86,7 @@ static void add_path(int ruleset, const char* path, uint64_t access, uint64_t ha
   close(fd);
 }
 
-static void apply_landlock(char** ro, int nro, char** rox, int nrox) {
+static void apply_landlock(char** ro, int nro, char** rw, int nrw, char** rox, int nrox) {
   long abi = landlock_abi();
   if (abi < 1) {
     errno = (int)-abi;
@@ -108,6 +110,7 @@ static void apply_landlock(char** ro, int nro, char** rox, int nrox) {
   if (ruleset < 0) die("landlock_create_ruleset");
   uint64_t read = LL_FS_READ_FILE | LL_FS_READ_DIR;
   for (int i = 0; i < nro; i++) add_path(ruleset, ro[i], read, attr.handled_access_fs);
+  for (int i = 0; i < nrw; i++) add_path(ruleset, rw[i], read | LL_FS_RW_EXTRA | LL_FS_REFER | LL_FS_TRUNCATE, attr.handled_access_fs);
   for (int i = 0; i < nrox; i++) add_path(ruleset, rox[i], read | LL_FS_EXECUTE, attr.handled_access_fs);
   if (syscall(SYS_landlock_restrict_self, ruleset, 0) != 0) die("landlock_restrict_self");
   close(ruleset);
@@ -130,8 +133,9 @@ static void set_limit(int resource, rlim_t value, const char* what) {
 
 int main(int argc, char** argv) {
   char* ro[MAX_PATHS];
+  char* rw[MAX_PATHS];
   char* rox[MAX_PATHS];
-  int nro = 0, nrox = 0, landlock = 1, i = 1;
+  int nro = 0, nrw = 0, nrox = 0, landlock = 1, i = 1;
   long uid = -1, gid = -1;
   for (; i < argc; i++) {
     if (strcmp(argv[i], "--probe") == 0) {
@@ -148,6 +152,8 @@ int main(int argc, char** argv) {
       gid = strtol(argv[++i], NULL, 10);
     } else if (i + 1 < argc && strcmp(argv[i], "--ro") == 0 && nro < MAX_PATHS) {
       ro[nro++] = argv[++i];
+    } else if (i + 1 < argc && strcmp(argv[i], "--rw") == 0 && nrw < MAX_PATHS) {
+      rw[nrw++] = argv[++i];
     } else if (i + 1 < argc && strcmp(argv[i], "--rox") == 0 && nrox < MAX_PATHS) {
       rox[nrox++] = argv[++i];
     } else {
@@ -156,13 +162,13 @@ int main(int argc, char** argv) {
     }
   }
   if (i >= argc) {
-    fprintf(stderr, "usage: arbor-launch [--uid N --gid N] [--ro PATH]... [--rox PATH]... -- PROGRAM ARGS...\n");
+    fprintf(stderr, "usage: arbor-launch [--uid N --gid N] [--ro PATH]... [--rw PATH]... [--rox PATH]... -- PROGRAM ARGS...\n");
     return 2;
   }
   if (uid >= 0) drop_privileges(uid, gid >= 0 ? gid : uid);
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die("prctl(PR_SET_NO_NEW_PRIVS)");
   set_limit(RLIMIT_CORE, 0, "setrlimit(RLIMIT_CORE)");
-  if (landlock) apply_landlock(ro, nro, rox, nrox);
+  if (landlock) apply_landlock(ro, nro, rw, nrw, rox, nrox);
   execv(argv[i], &argv[i]);
   die(argv[i]);
   return 126;

@@ -10,15 +10,31 @@ refused call raises PermissionError naming the capability and the rule.
 import base64 as _base64
 import json as _json
 
+
+class ToolError(RuntimeError):
+    """A tool failed: it returned its WIT result's error case (`value` holds it) or trapped (`value` is None)."""
+
+    def __init__(self, message, value=None):
+        super().__init__(message)
+        self.value = value
+
+
+class ToolMemoryError(ToolError):
+    """A tool hit its memory limit (memory_mb). Not a MemoryError: this interpreter is fine."""
+
+
 _DEVICE = "/dev/arbor_host"
 _ERRORS = {
     "PermissionError": PermissionError,
     "OSError": OSError,
     "TimeoutError": TimeoutError,
     "ValueError": ValueError,
+    "TypeError": TypeError,
+    "ToolError": ToolError,
+    "ToolMemoryError": ToolMemoryError,
 }
 
-__all__ = ["shell", "read_file", "write_file", "web_fetch"]
+__all__ = ["shell", "read_file", "write_file", "web_fetch", "tools", "tool", "ToolError", "ToolMemoryError"]
 
 
 def _call(name, args):
@@ -76,3 +92,44 @@ def web_fetch(url, method="GET", headers=None, body=None):
     if value.get("encoding") == "base64":
         value["body"] = _base64.b64decode(value["body"])
     return value
+
+
+def tools():
+    """The WebAssembly tools this call may use: [{name, description, signature, params, result, types, ...}]."""
+    return _call("tools", {})
+
+
+def _jsonable(value):
+    # JSON-like values only; bytes become lists of ints (list<u8>), sets and tuples lists.
+    if isinstance(value, (bytes, bytearray)):
+        return list(value)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def tool(name, *args):
+    """Call a registered tool: tool("summarize", "bob", [{"label": "a", "qty": 1, "price": 2.0}]).
+
+    Arguments are checked against the tool's WIT signature (TypeError names the parameter).
+    Records are dicts keyed by WIT field name, option is None or the value, a result's error
+    case raises ToolError (its .value is the error). What the tool printed is written to this
+    call's stdout and stderr."""
+    try:
+        args_json = [_jsonable(a) for a in args]
+        _json.dumps(args_json, allow_nan=False)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"tool {name!r}: arguments must be JSON-like values ({e})") from None
+    value = _call("tool", {"tool": str(name), "args": args_json})
+    # Imported here, not kept on the module: nothing reachable from `host` leads to sys.modules.
+    import sys
+
+    if value.get("stdout"):
+        sys.stdout.write(value["stdout"])
+    if value.get("stderr"):
+        sys.stderr.write(value["stderr"])
+    if "error" in value:
+        raise ToolError(f"tool {name!r} returned an error: {value['error']!r}", value["error"])
+    return value.get("value")

@@ -1,5 +1,6 @@
 // Short, log-safe summaries of host calls for the eval response's `host_calls` records.
 import type { HostCallMessage } from "./messages.ts";
+import { previewArgs } from "../tools/audit.ts";
 
 export const SUMMARY_CHARS = 120;
 const DETAIL_CHARS = 200;
@@ -20,6 +21,10 @@ export function summarizeArgs(msg: HostCallMessage): string {
       return clip(`${msg.args.path} (${base64Bytes(msg.args.data_b64)} bytes)`, SUMMARY_CHARS);
     case "web_fetch":
       return clip(`${msg.args.method} ${msg.args.url}`, SUMMARY_CHARS);
+    case "tools":
+      return "";
+    case "tool":
+      return clip(`${msg.args.tool}(${previewArgs(msg.args.args, SUMMARY_CHARS)})`, SUMMARY_CHARS);
   }
 }
 

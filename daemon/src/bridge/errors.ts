@@ -1,7 +1,8 @@
 // A failed host call, carried as the Python exception the executor will raise.
 // Thrown inside the bridge and turned into a reply by performHostCall; never crosses to callers.
 
-export type HostErrorType = "PermissionError" | "OSError" | "TimeoutError" | "ValueError";
+// TypeError, ToolError and ToolMemoryError come from tool calls (daemon/src/tools/).
+export type HostErrorType = "PermissionError" | "OSError" | "TimeoutError" | "ValueError" | "TypeError" | "ToolError" | "ToolMemoryError";
 
 export class HostCallError extends Error {
   readonly type: HostErrorType;

@@ -2,12 +2,13 @@
 // perform the capability, time it, and produce the reply and the audit record. Never throws.
 import { clip, clipDetail, rawName, summarizeArgs } from "./audit.ts";
 import { HostCallBudget } from "./budget.ts";
-import { HostCallError, denied, osError, timeoutError } from "./errors.ts";
+import { HostCallError, denied, osError, quote, timeoutError } from "./errors.ts";
 import { readHostFile, writeHostFile } from "./files.ts";
 import { HostCallMessage, type HostCallRecord, type HostCallReply } from "./messages.ts";
 import type { CapabilityName, EffectivePolicy, Grant } from "./policy.ts";
 import { runShell } from "./shell.ts";
 import { webFetch } from "./web-fetch.ts";
+import type { ToolService } from "../tools/service.ts";
 
 export interface HostCallContext {
   policy: EffectivePolicy;
@@ -17,6 +18,8 @@ export interface HostCallContext {
   signal?: AbortSignal;
   /** Per-eval call cap. When omitted, one budget per EffectivePolicy object is used. */
   budget?: HostCallBudget;
+  /** Registered WebAssembly tools (daemon/src/tools/); without it `tool` calls are refused. */
+  tools?: ToolService;
   /** Sees unexpected failures (bugs); the sandbox only ever gets "internal error". */
   onInternalError?: (err: unknown) => void;
 }
@@ -75,6 +78,14 @@ async function dispatch(msg: HostCallMessage, ctx: HostCallContext): Promise<{ v
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       return { value, detail: `${value.status}${value.truncated ? ", truncated" : ""}` };
+    }
+    case "tools": {
+      const value = ctx.tools?.allowed(policy) ?? [];
+      return { value, detail: `${value.length} tool${value.length === 1 ? "" : "s"}` };
+    }
+    case "tool": {
+      if (!ctx.tools) throw denied("tools", `${quote(msg.args.tool)} is not in capabilities.tools.allow (no tools are registered)`);
+      return ctx.tools.call(policy, msg.args.tool, msg.args.args, { deadline: ctx.deadline, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     }
   }
 }

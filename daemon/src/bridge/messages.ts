@@ -1,6 +1,7 @@
 // Wire shapes between the executor and the daemon. The executor runs untrusted code, so every
 // message is hostile: strict objects (unknown keys rejected), every string and list capped.
 import { z } from "zod";
+import { ToolCall, ToolsListCall } from "../tools/messages.ts";
 
 /** Hard ceilings of the wire, whatever the policy says. Policy caps must sit below them. */
 export const WIRE_LIMITS = Object.freeze({
@@ -96,7 +97,7 @@ export const WebFetchCall = z.strictObject({
   }),
 });
 
-export const HostCallMessage = z.discriminatedUnion("name", [ShellCall, ReadFileCall, WriteFileCall, WebFetchCall]);
+export const HostCallMessage = z.discriminatedUnion("name", [ShellCall, ReadFileCall, WriteFileCall, WebFetchCall, ToolsListCall, ToolCall]);
 
 export type ShellCall = z.output<typeof ShellCall>;
 export type ReadFileCall = z.output<typeof ReadFileCall>;
@@ -105,7 +106,7 @@ export type WebFetchCall = z.output<typeof WebFetchCall>;
 export type HostCallMessage = z.output<typeof HostCallMessage>;
 export type HostCallName = HostCallMessage["name"];
 
-export const HostErrorType = z.enum(["PermissionError", "OSError", "TimeoutError", "ValueError"]);
+export const HostErrorType = z.enum(["PermissionError", "OSError", "TimeoutError", "ValueError", "TypeError", "ToolError", "ToolMemoryError"]);
 
 /** The daemon's answer. On `ok: false` the executor raises `error.type(error.message)` in Python. */
 export const HostCallReply = z.discriminatedUnion("ok", [

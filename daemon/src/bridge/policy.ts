@@ -4,8 +4,9 @@ import { isAbsolute, normalize } from "node:path";
 import { z } from "zod";
 import { type HostPattern, parseHostPattern } from "./host-pattern.ts";
 import { WIRE_LIMITS } from "./messages.ts";
+import { ToolsGrantConfig, type ToolsGrant } from "../tools/config.ts";
 
-export const CAPABILITY_NAMES = ["shell", "files", "web_fetch"] as const;
+export const CAPABILITY_NAMES = ["shell", "files", "web_fetch", "tools"] as const;
 export type CapabilityName = (typeof CAPABILITY_NAMES)[number];
 export const CapabilityName = z.enum(CAPABILITY_NAMES);
 
@@ -105,6 +106,8 @@ export const CapabilitiesConfig = z.strictObject({
   files: FilesConfig.optional(),
   shell: ShellConfig.optional(),
   web_fetch: WebFetchConfig.optional(),
+  // Registered WebAssembly tools this tenant may call (docs/tools.md).
+  tools: ToolsGrantConfig.optional(),
   max_host_calls: z.number().int().min(0).max(100_000).default(256),
 });
 
@@ -114,6 +117,7 @@ export type FilesPolicy = NonNullable<CapabilitiesConfig["files"]>;
 export type ShellPolicy = NonNullable<CapabilitiesConfig["shell"]>;
 export type ShellRule = ShellPolicy["allow"][number];
 export type WebFetchPolicy = NonNullable<CapabilitiesConfig["web_fetch"]>;
+export type ToolsPolicy = ToolsGrant;
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === "object" && !(value instanceof RegExp) && !Object.isFrozen(value)) {
@@ -142,6 +146,7 @@ export interface EffectivePolicy {
   readonly files: Grant<FilesPolicy>;
   readonly shell: Grant<ShellPolicy>;
   readonly web_fetch: Grant<WebFetchPolicy>;
+  readonly tools: Grant<ToolsPolicy>;
   readonly max_host_calls: number;
 }
 
@@ -161,6 +166,7 @@ export function effectivePolicy(config: CapabilitiesConfig, requested?: readonly
     files: grant("files", config.files),
     shell: grant("shell", config.shell),
     web_fetch: grant("web_fetch", config.web_fetch),
+    tools: grant("tools", config.tools),
     max_host_calls: config.max_host_calls,
   });
 }

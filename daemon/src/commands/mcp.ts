@@ -11,6 +11,7 @@ import { newRequestId } from "../logging.ts";
 import { localRunPython } from "../mcp/local.ts";
 import { remoteRunPython } from "../mcp/remote.ts";
 import { createMcpServer, type RunPython } from "../mcp/tool.ts";
+import { registerToolTools } from "../tools/mcp.ts";
 
 export async function mcpCommand(loadConfig: () => ArborConfig, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // Anything printed by mistake would corrupt the protocol stream.
@@ -19,6 +20,8 @@ export async function mcpCommand(loadConfig: () => ArborConfig, env: NodeJS.Proc
   const apiKey = env.ARBOR_API_KEY || undefined;
   let run: RunPython;
   let stop = async () => {};
+  // In-process only: the tenant's WebAssembly tools as MCP tools (docs/tools.md).
+  let addTools: (server: ReturnType<typeof createMcpServer>) => void = () => {};
   let stopping = false;
   if (env.ARBOR_URL) {
     run = remoteRunPython(env.ARBOR_URL, apiKey);
@@ -49,9 +52,11 @@ export async function mcpCommand(loadConfig: () => ArborConfig, env: NodeJS.Proc
       return local(args, signal);
     };
     stop = () => arbor.abort();
+    addTools = (server) => registerToolTools(server, arbor.services.tools, tenant);
   }
 
   const server = createMcpServer(run);
+  addTools(server);
   const closed = new Promise<void>((resolve) => (server.server.onclose = resolve));
   await server.connect(new StdioServerTransport());
   // The host ends us by closing stdin or by a signal; either way the executors go too.

@@ -4,6 +4,7 @@ import type { ConfigIssue } from "./format-issues.ts";
 import type { Path } from "./merge.ts";
 import type { Limits, ParsedConfig } from "./schema.ts";
 import { apiKeyDigestHex, effectiveLimits } from "./tenants.ts";
+import { toolConfigIssues } from "../tools/config.ts";
 
 export function crossFieldIssues(config: ParsedConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [...limitIssues(config.limits, ["limits"], "limits")];
@@ -20,6 +21,8 @@ export function crossFieldIssues(config: ParsedConfig): ConfigIssue[] {
     if (digests.has(digest)) issues.push({ path: [...at, "api_key"], message: "same API key as an earlier tenant" });
     digests.add(digest);
   });
+
+  issues.push(...toolConfigIssues(config));
 
   if (config.tenants.length === 0 && !config.allow_open && !isLoopback(config.host)) {
     issues.push({

@@ -44,6 +44,8 @@ export function defaultConfig(cpuCount: number = availableParallelism()) {
       log_code: false,
     },
     tenants: [],
+    // WebAssembly tools (docs/tools.md): none unless configured.
+    tools: [],
   };
 }
 

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { CapabilitiesConfig } from "../bridge/policy.ts";
 import { LOG_LEVELS } from "./defaults.ts";
+import { toolsSchema } from "../tools/config.ts";
 
 const POSITIVE = "expected a positive integer";
 const NON_NEGATIVE = "expected a non-negative integer";
@@ -72,6 +73,8 @@ export const configSchema = z.strictObject({
   states: z.strictObject({ max_bytes: positiveInt(), ttl_ms: positiveInt() }),
   log: z.strictObject({ level: z.enum(LOG_LEVELS), log_code: z.boolean() }),
   tenants: z.array(tenantSchema),
+  /** WebAssembly tools sandboxed code may call (docs/tools.md). */
+  tools: toolsSchema,
 });
 
 export type Limits = z.output<typeof limitsSchema>;

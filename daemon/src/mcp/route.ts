@@ -8,6 +8,7 @@ import { addAdmission, tenantOf } from "../http/admission.ts";
 import type { Services } from "../services.ts";
 import { localRunPython } from "./local.ts";
 import { createMcpServer } from "./tool.ts";
+import { registerToolTools } from "../tools/mcp.ts";
 
 export function mcpRoutes(services: Services): FastifyPluginAsync {
   return async (app) => {
@@ -17,6 +18,7 @@ export function mcpRoutes(services: Services): FastifyPluginAsync {
     app.post("/mcp", { schema: { hide: true } }, async (request, reply) => {
       const tenant = tenantOf(request);
       const server = createMcpServer(localRunPython(services, tenant, request.log, () => String(request.id)));
+      registerToolTools(server, services.tools, tenant);
       const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       // A client that goes away cancels its call: closing the server aborts the tool's signal.
       reply.raw.on("close", () => void server.close());

@@ -7,11 +7,13 @@ import { z } from "zod";
 import { healthResponse as baseHealth, readyResponse } from "../http/health-schemas.ts";
 import type { Services } from "../services.ts";
 import { securityReport } from "../../../runtime/src/confine/report.ts";
+import { toolsHealth } from "../tools/wire.ts";
 
 const layer = z.object({ active: z.boolean(), detail: z.string() });
 // Which confinement layers are in force around the executors, and why not (docs/security.md).
 const healthResponse = baseHealth.extend({
   security: z.object({ confined: z.boolean(), layers: z.record(z.string(), layer), inactive: z.array(z.string()) }),
+  tools: toolsHealth,
 });
 
 export function healthRoutes(services: Services): FastifyPluginAsync {
@@ -47,6 +49,7 @@ export function healthRoutes(services: Services): FastifyPluginAsync {
           crashes: pool.crashes,
           reassigned: pool.reassigned,
           security,
+          tools: services.tools.health(),
         } as const;
       },
     );

@@ -2,7 +2,7 @@
 // the OpenAPI document and the SDKs. Unknown fields are rejected (strict objects).
 import { z } from "zod";
 
-export const capabilityName = z.enum(["shell", "files", "web_fetch"]);
+export const capabilityName = z.enum(["shell", "files", "web_fetch", "tools"]);
 
 export const wireFile = z.strictObject({
   path: z.string().min(1).max(4096).describe("Path relative to /workspace (the cwd of the code)."),

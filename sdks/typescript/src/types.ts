@@ -2,7 +2,7 @@
 // Every duration is in milliseconds.
 
 export type CallStatus = "ok" | "error" | "timeout" | "memory_limit" | "output_limit" | "crashed";
-export type Capability = "shell" | "files" | "web_fetch";
+export type Capability = "shell" | "files" | "web_fetch" | "tools";
 
 /** A file written into /workspace before the code runs; a string is sent as UTF-8. */
 export interface InputFile {
