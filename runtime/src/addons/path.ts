@@ -1,0 +1,13 @@
+// Where the native addons built for the running Node are. arbor_deadline uses V8's C++ API, so
+// it only loads into the Node ABI it was compiled against (process.versions.modules): each ABI
+// gets its own build directory (runtime/native/build.mjs), and Node 20, 22 and 24 can share one
+// checkout. The directory sits two levels below runtime/ like every runtime/src/* module, so this
+// resolves the same from the sources and from the executor bundle (runtime/build/executor/).
+import { fileURLToPath } from "node:url";
+
+/** Must match abiDir() in runtime/native/build.mjs. */
+export const ADDON_DIR = fileURLToPath(new URL(`../../native/build/node-abi${process.versions.modules}/build/Release/`, import.meta.url));
+
+export function addonPath(name: "arbor_restore" | "arbor_deadline" | "arbor_confine"): string {
+  return `${ADDON_DIR}${name}.node`;
+}
