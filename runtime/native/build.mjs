@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 if (!existsSync(join(here, "binding.gyp"))) {
@@ -118,4 +118,14 @@ if (existsSync(join(launcherDir, "arbor-launch.c"))) {
   const cc = process.env.CC ?? "cc";
   const l = spawnSync(cc, ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-o", join(launcherDir, "build", "arbor-launch"), join(launcherDir, "arbor-launch.c")], { stdio: "inherit" });
   if (l.status !== 0) console.warn("arbor: executor launcher failed to build; executors will run without Landlock and uid drop");
+}
+
+// The executor bundle (runtime/src/confine/bundle.ts), built now so that an install that is
+// read-only afterwards (a container image, a root-owned global install) never needs to write it
+// when the daemon starts. The daemon rebuilds it only when a source is newer.
+const bundleTs = join(here, "..", "src", "confine", "bundle.ts");
+if (existsSync(bundleTs)) {
+  const script = `const { executorBundle } = await import(${JSON.stringify(pathToFileURL(bundleTs).href)}); const r = executorBundle(); if ("error" in r) console.warn("arbor: " + r.error);`;
+  const b = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "--eval", script], { cwd: join(here, "..", ".."), stdio: "inherit" });
+  if (b.status !== 0) console.warn("arbor: could not prebuild the executor bundle; the daemon builds it when it starts");
 }

@@ -1,6 +1,7 @@
 // The config schema: strict (unknown keys are errors) and validated once, on the merged layers.
 import { z } from "zod";
 import { CapabilitiesConfig } from "../bridge/policy.ts";
+import { OS_LAYERS } from "../../../runtime/src/confine/layer-names.ts";
 import { LOG_LEVELS } from "./defaults.ts";
 
 const POSITIVE = "expected a positive integer";
@@ -48,6 +49,14 @@ export const tenantSchema = z.strictObject({
   capabilities: capabilitiesSchema.optional(),
 });
 
+/** OS confinement layers the daemon refuses to serve without (docs/security.md). */
+export const securitySchema = z.strictObject({
+  /** "supported": every layer this machine can provide; or an explicit list of layer names. */
+  require: z.union([z.literal("supported"), z.array(z.enum(OS_LAYERS)).max(OS_LAYERS.length)], {
+    error: `expected "supported" or a list of: ${OS_LAYERS.join(", ")}`,
+  }),
+});
+
 export const configSchema = z.strictObject({
   host: z.string().min(1, { error: "must not be empty" }),
   port: z.int({ error: "expected a port number from 0 to 65535" }).min(0).max(65535, {
@@ -66,6 +75,7 @@ export const configSchema = z.strictObject({
   states: z.strictObject({ max_bytes: positiveInt(), ttl_ms: positiveInt() }),
   log: z.strictObject({ level: z.enum(LOG_LEVELS), log_code: z.boolean() }),
   tenants: z.array(tenantSchema),
+  security: securitySchema,
 });
 
 export type Limits = z.output<typeof limitsSchema>;

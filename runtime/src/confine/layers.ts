@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { executorBundle } from "./bundle.ts";
+import { OS_LAYERS, type OsLayer } from "./layer-names.ts";
 import { loadConfineAddon } from "./native.ts";
 import { permissionModel } from "./node-flags.ts";
 import { installedFiles, RUNTIME_DIR, type ExecutorFiles } from "./paths.ts";
@@ -17,9 +18,6 @@ export const LAUNCHER = join(RUNTIME_DIR, "launcher/build/arbor-launch");
 /** The unprivileged identity executors run as when the daemon is root (nobody:nogroup). */
 const DEFAULT_UID = 65534;
 
-/** The OS layers, by the names /healthz and `security.require` use. */
-export const OS_LAYERS = ["landlock", "seccomp", "unprivileged_uid", "node_permission", "code_generation", "wasm_memory_cap", "empty_environment"] as const;
-export type OsLayer = (typeof OS_LAYERS)[number];
 
 export interface Layer {
   active: boolean;

@@ -1,7 +1,8 @@
 // The `security` section of /healthz and of the ready line: every layer, whether it is in force
 // for the executors this daemon launches, and why not when it is not; and which of them the
 // config requires (`security.require`), so that `arbor serve` can refuse to run without them.
-import { confinementPlan, OS_LAYERS, type Layer, type OsLayer } from "./layers.ts";
+import { OS_LAYERS, type OsLayer } from "./layer-names.ts";
+import { confinementPlan, type Layer } from "./layers.ts";
 
 export interface SecurityReport {
   /** true when every OS layer is in force. */
