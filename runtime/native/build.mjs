@@ -24,7 +24,7 @@ if (process.platform !== "linux") {
   process.exit(0);
 }
 
-/** Must match ADDON_DIR in runtime/src/addons/path.ts. */
+/** Must match ADDON_SUBDIR in runtime/src/addons/path.ts. */
 const abiDir = join(here, "build", `node-abi${process.versions.modules}`);
 
 /**

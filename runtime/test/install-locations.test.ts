@@ -97,27 +97,25 @@ describe("executors start wherever Node and the checkout are installed", { skip:
 
   function checkConfined(r: FixtureResult): void {
     const { security } = r;
+    const has = (layer: string) => security.supported.includes(layer as never);
     // Every layer this machine supports is in force; none was downgraded for the install location.
     for (const name of security.supported) assert.equal(security.layers[name]?.active, true, `${name}: ${security.layers[name]?.detail}`);
-    assert.ok(security.supported.includes("unprivileged_uid"), "root with the launcher built: the uid layer applies");
+    assert.ok(has("unprivileged_uid"), "root with the launcher built: the uid layer applies");
     assert.equal(r.kernel.uid, "65534");
     assert.equal(r.kernel.no_new_privs, "1");
-    const before = r.reports.find((x) => x.stage === "before_seccomp");
-    assert.ok(before, "no self-test report from the executor");
+    assert.ok(r.reports.find((x) => x.stage === "before_seccomp"), "no self-test report from the executor");
     for (const report of r.reports) {
       assert.equal(report.uid, 65534);
       assert.equal(report.read_path, config);
+      // The config: DAC alone (uid 65534, a 0600 file in a 0700 directory) refuses it, Landlock too.
       assert.equal(report.native_read, EACCES, "open() of the daemon's config from inside the executor");
-      assert.equal(report.native_write, EACCES, "open(O_CREAT) in a world-writable directory");
-      if (security.supported.includes("node_permission")) {
-        assert.equal(report.node_read, "ERR_ACCESS_DENIED");
-        assert.equal(report.node_write, "ERR_ACCESS_DENIED");
-      } else {
-        assert.notEqual(report.node_read, "ok");
-        assert.notEqual(report.node_write, "ok");
-      }
+      assert.notEqual(report.node_read, "ok");
+      if (has("node_permission")) assert.equal(report.node_read, "ERR_ACCESS_DENIED");
+      // The world-writable sandbox: Landlock refuses writes from the start, seccomp after init.
+      if (has("landlock") || report.stage === "after_seccomp") assert.equal(report.native_write, EACCES, `open(O_CREAT) in a world-writable directory, ${report.stage}`);
+      if (has("node_permission")) assert.equal(report.node_write, "ERR_ACCESS_DENIED");
     }
-    if (security.supported.includes("seccomp")) {
+    if (has("seccomp")) {
       assert.equal(r.kernel.seccomp, "2");
       const after = r.reports.find((x) => x.stage === "after_seccomp");
       assert.equal(after?.fork, EPERM);
@@ -127,9 +125,9 @@ describe("executors start wherever Node and the checkout are installed", { skip:
     assert.equal(r.outcome.status, "ok", JSON.stringify(r.outcome.error));
     assert.equal(r.outcome.stdout, "42\n");
     assert.equal(r.outcome.result, "['FileNotFoundError']");
-    // The host side: nothing was written, nothing connected.
-    assert.deepEqual(readdirSync(sandbox), []);
-    assert.equal(connections, 0);
+    // The host side: nothing was written (Landlock), nothing connected (Landlock ABI >= 4).
+    if (has("landlock")) assert.deepEqual(readdirSync(sandbox), []);
+    if (/no TCP/.test(security.layers.landlock?.detail ?? "")) assert.equal(connections, 0);
   }
 
   test("Node in a directory only root can traverse (nvm, `npx -p node@N` under /root)", async () => {
@@ -145,8 +143,6 @@ describe("executors start wherever Node and the checkout are installed", { skip:
     const r = await runFixture(node, REPO, `${selftest}:${config}`, config);
     assert.equal(r.node, node);
     checkConfined(r);
-    // The checkout is readable by the executor uid here: nothing needed staging.
-    assert.equal(r.staged, null);
   });
 
   test("the checkout in a directory only root can traverse: runtime and Pyodide are staged", async () => {

@@ -5,8 +5,9 @@
 // resolves the same from the sources and from the executor bundle (runtime/build/executor/).
 import { fileURLToPath } from "node:url";
 
-/** Must match abiDir() in runtime/native/build.mjs. */
-export const ADDON_DIR = fileURLToPath(new URL(`../../native/build/node-abi${process.versions.modules}/build/Release/`, import.meta.url));
+/** Relative to runtime/; must match abiDir in runtime/native/build.mjs (node-gyp adds build/Release). */
+export const ADDON_SUBDIR = `native/build/node-abi${process.versions.modules}/build/Release`;
+export const ADDON_DIR = fileURLToPath(new URL(`../../${ADDON_SUBDIR}/`, import.meta.url));
 
 export function addonPath(name: "arbor_restore" | "arbor_deadline" | "arbor_confine"): string {
   return `${ADDON_DIR}${name}.node`;

@@ -9,8 +9,8 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
-import { ADDON_DIR } from "../addons/path.ts";
-import { RUNTIME_DIR, type ExecutorFiles } from "./paths.ts";
+import { ADDON_SUBDIR } from "../addons/path.ts";
+import type { ExecutorFiles } from "./paths.ts";
 
 /** Parts of runtime/ an executor never opens (tests, C sources, the launcher, other ABIs' builds). */
 const NOT_FOR_EXECUTORS = new Set(["test", "launcher", "native"]);
@@ -29,7 +29,7 @@ export function executorFileList(files: ExecutorFiles): string[] {
   };
   walk(files.runtime, true);
   // The addons built for this Node (runtime/src/addons/path.ts), nothing else under native/.
-  const addons = join(files.runtime, relative(RUNTIME_DIR, ADDON_DIR));
+  const addons = join(files.runtime, ADDON_SUBDIR);
   if (existsSync(addons)) for (const f of readdirSync(addons)) if (f.endsWith(".node")) out.push(join(addons, f));
   const pyodide = files.pyodide[0];
   if (pyodide) walk(pyodide, false);
