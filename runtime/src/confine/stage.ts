@@ -6,7 +6,7 @@
 // nothing the executor could not already read in place (the Landlock and permission-model rules
 // name the copy instead of the originals), and no configuration or data of the daemon.
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { ADDON_SUBDIR } from "../addons/path.ts";
@@ -129,7 +129,9 @@ function removeStaleStages(parent: string): void {
     if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
     const path = join(parent, name);
     try {
-      if (statSync(path).uid === process.getuid?.()) rmSync(path, { recursive: true, force: true });
+      // lstat: a symlink planted under that name in /tmp is never followed.
+      const st = lstatSync(path);
+      if (st.isDirectory() && st.uid === process.getuid?.()) rmSync(path, { recursive: true, force: true });
     } catch {
       // Gone already, or not ours to remove.
     }
