@@ -434,7 +434,9 @@ async function loadPyodideWithInstance() {
     const result = (await (original as (...a: unknown[]) => Promise<unknown>)(...args)) as
       | WebAssembly.WebAssemblyInstantiatedSource
       | WebAssembly.Instance;
-    instance ??= "instance" in result ? result.instance : result;
+    // The first instance with a memory: Node 24's Pyodide instantiates a small helper module first.
+    const made = "instance" in result ? result.instance : result;
+    if (!instance && made.exports["memory"] instanceof WebAssembly.Memory) instance = made;
     return result;
   };
   WebAssembly.instantiate = wrapped as typeof original;

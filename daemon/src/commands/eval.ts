@@ -2,6 +2,7 @@
 // config as `arbor serve` (--config FILE, ARBOR_CONFIG, ARBOR_* variables, embedded defaults).
 import { ExecutorProcess } from "../../../runtime/src/host/executor-process.ts";
 import type { ArborConfig } from "../config/index.ts";
+import { requiredLayersInForce } from "./require-layers.ts";
 
 export async function evalCommand(args: string[], read: (path: string) => string, config: ArborConfig): Promise<number> {
   const file = args.find((a, i) => !a.startsWith("--") && !["--config", "--timeout-ms"].includes(args[i - 1] ?? ""));
@@ -17,6 +18,7 @@ export async function evalCommand(args: string[], read: (path: string) => string
     return 2;
   }
   const code = read(file);
+  if (!requiredLayersInForce(config, "arbor eval")) return 2;
   const executor = await ExecutorProcess.spawn();
   try {
     const outcome = await executor.run({

@@ -12,6 +12,7 @@ import { localRunPython } from "../mcp/local.ts";
 import { remoteRunPython } from "../mcp/remote.ts";
 import { createMcpServer, type RunPython } from "../mcp/tool.ts";
 import { registerToolTools } from "../tools/mcp.ts";
+import { requiredLayersInForce } from "./require-layers.ts";
 
 export async function mcpCommand(loadConfig: () => ArborConfig, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // Anything printed by mistake would corrupt the protocol stream.
@@ -36,6 +37,7 @@ export async function mcpCommand(loadConfig: () => ArborConfig, env: NodeJS.Proc
       process.stderr.write(`arbor mcp: the config has tenants; set ARBOR_API_KEY to one of their keys (${e.message})\n`);
       return 2;
     }
+    if (!requiredLayersInForce(config, "arbor mcp")) return 2;
     const arbor = await createArbor({ config });
     // Boot in the background: hosts time out a slow handshake (the OpenAI Agents SDK after 5 s),
     // so initialize and tools/list answer at once and a call waits for the interpreters.

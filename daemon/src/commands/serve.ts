@@ -3,14 +3,20 @@
 import { createArbor, type Arbor } from "../app.ts";
 import type { ArborConfig } from "../config/index.ts";
 import { loggerOptions } from "../logging.ts";
+import { securitySummary } from "../../../runtime/src/confine/report.ts";
+import { requiredLayersInForce } from "./require-layers.ts";
 
 export async function serve(config: ArborConfig): Promise<number> {
+  // A layer the config requires but this setup cannot apply: refuse before booting anything.
+  const security = requiredLayersInForce(config, "arbor");
+  if (!security) return 2;
   const arbor = await createArbor({
     config,
     logger: loggerOptions(config.log),
     onBooted: (info, ready, total) => {
-      // The first ready line names the restore strategy and why the better ones were passed over.
-      const why = ready === 1 ? `; ${info.strategy_reason}` : "";
+      // The first ready line names the restore strategy and why the better ones were passed over,
+      // and the confinement layers that are not in force, with their reasons.
+      const why = ready === 1 ? `; ${info.strategy_reason}; ${securitySummary(security)}` : "";
       process.stderr.write(`arbor: interpreters ready ${ready}/${total} (restore: ${info.strategy}${why}; boot ${info.boot_ms} ms)\n`);
     },
   });

@@ -1,6 +1,7 @@
 // The embedded default config: the single place where default values live. `loadConfig` layers
 // the config file, env vars and flags over it, so every key of a file is optional.
 import { availableParallelism } from "node:os";
+import type { OsLayer } from "../../../runtime/src/confine/layer-names.ts";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -46,6 +47,11 @@ export function defaultConfig(cpuCount: number = availableParallelism()) {
     tenants: [],
     // WebAssembly tools (docs/tools.md): none unless configured.
     tools: [],
+    security: {
+      // Every OS layer this machine can provide must be in force, or `arbor serve` refuses to
+      // start; layers the machine lacks (no Landlock, not root) are reported, not required.
+      require: "supported" as "supported" | OsLayer[],
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 // The config schema: strict (unknown keys are errors) and validated once, on the merged layers.
 import { z } from "zod";
 import { CapabilitiesConfig } from "../bridge/policy.ts";
+import { OS_LAYERS } from "../../../runtime/src/confine/layer-names.ts";
 import { LOG_LEVELS } from "./defaults.ts";
 import { toolsSchema } from "../tools/config.ts";
 
@@ -51,6 +52,14 @@ export const tenantSchema = z.strictObject({
   capabilities: capabilitiesSchema.optional(),
 });
 
+/** OS confinement layers the daemon refuses to serve without (docs/security.md). */
+export const securitySchema = z.strictObject({
+  /** "supported": every layer this machine can provide; or an explicit list of layer names. */
+  require: z.union([z.literal("supported"), z.array(z.enum(OS_LAYERS)).max(OS_LAYERS.length)], {
+    error: `expected "supported" or a list of: ${OS_LAYERS.join(", ")}`,
+  }),
+});
+
 export const configSchema = z.strictObject({
   host: z.string().min(1, { error: "must not be empty" }),
   port: z.int({ error: "expected a port number from 0 to 65535" }).min(0).max(65535, {
@@ -75,6 +84,7 @@ export const configSchema = z.strictObject({
   tenants: z.array(tenantSchema),
   /** WebAssembly tools sandboxed code may call (docs/tools.md). */
   tools: toolsSchema,
+  security: securitySchema,
 });
 
 export type Limits = z.output<typeof limitsSchema>;

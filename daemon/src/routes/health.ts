@@ -6,13 +6,19 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { healthResponse as baseHealth, readyResponse } from "../http/health-schemas.ts";
 import type { Services } from "../services.ts";
-import { securityReport } from "../../../runtime/src/confine/report.ts";
+import { requiredLayers, securityReport } from "../../../runtime/src/confine/report.ts";
 import { toolsHealth } from "../tools/wire.ts";
 
 const layer = z.object({ active: z.boolean(), detail: z.string() });
 // Which confinement layers are in force around the executors, and why not (docs/security.md).
 const healthResponse = baseHealth.extend({
-  security: z.object({ confined: z.boolean(), layers: z.record(z.string(), layer), inactive: z.array(z.string()) }),
+  security: z.object({
+    confined: z.boolean(),
+    layers: z.record(z.string(), layer),
+    inactive: z.array(z.string()),
+    supported: z.array(z.string()).describe("OS layers this machine can provide (kernel, privileges, build, Node)."),
+    required: z.array(z.string()).describe("OS layers the config's security.require demands; the daemon does not serve without them."),
+  }),
   tools: toolsHealth,
 });
 
@@ -20,7 +26,8 @@ export function healthRoutes(services: Services): FastifyPluginAsync {
   return async (base) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
     // Never silently: every layer this machine cannot provide is logged once at startup.
-    const security = securityReport();
+    const report = securityReport();
+    const security = { ...report, required: requiredLayers(services.config.security.require, report) };
     if (!security.confined) base.log.warn({ inactive: security.inactive }, "executor confinement incomplete");
     else base.log.info({ layers: Object.keys(security.layers) }, "executor confinement: every layer active");
     app.get(

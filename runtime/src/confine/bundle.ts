@@ -3,8 +3,11 @@
 // bundles runtime/src/executor/main.ts when a source is newer than the bundle (~0.2 s). The bundle sits two directories
 // below runtime/ like every runtime/src/* module, so their import.meta.url-relative paths (the
 // Python runner, the native addons) resolve the same; the watchdog worker is copied next to it.
+// runtime/build/package.json ends Node's package-scope lookup there: Node 22+ reads each
+// package.json above a module when it resolves a bare import (`pyodide`), fails on one it may not
+// read instead of skipping it, and the confined executor may read nothing above runtime/.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -13,6 +16,8 @@ const ENTRY = join(RUNTIME, "src/executor/main.ts");
 const BUILDER = fileURLToPath(new URL("./build-executor.mjs", import.meta.url));
 export const BUNDLE_DIR = join(RUNTIME, "build/executor");
 export const BUNDLE = join(BUNDLE_DIR, "main.mjs");
+const SCOPE = join(RUNTIME, "build/package.json");
+const SCOPE_JSON = `${JSON.stringify({ private: true, type: "module" })}\n`;
 
 let built: { path: string } | { error: string } | undefined;
 
@@ -39,7 +44,7 @@ function newestSource(): number {
 function upToDate(): boolean {
   try {
     const worker = join(BUNDLE_DIR, "watchdog-worker.mjs");
-    return existsSync(worker) && statSync(BUNDLE).mtimeMs > newestSource();
+    return existsSync(worker) && existsSync(SCOPE) && statSync(BUNDLE).mtimeMs > newestSource();
   } catch {
     return false;
   }
@@ -57,6 +62,8 @@ function build(): { path: string } | { error: string } {
     const worker = join(BUNDLE_DIR, "watchdog-worker.mjs");
     copyFileSync(join(dirname(ENTRY), "watchdog-worker.mjs"), `${worker}.${process.pid}.tmp`);
     renameSync(`${worker}.${process.pid}.tmp`, worker);
+    writeFileSync(`${SCOPE}.${process.pid}.tmp`, SCOPE_JSON);
+    renameSync(`${SCOPE}.${process.pid}.tmp`, SCOPE);
     renameSync(tmp, BUNDLE);
     return { path: BUNDLE };
   } catch (e) {

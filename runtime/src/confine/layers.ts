@@ -1,16 +1,23 @@
 // Which OS layers this machine can put around an executor, decided once per daemon process.
-// A layer that is unavailable is reported with its reason (log and /healthz), never silently
-// dropped; a layer that is requested is enforced fatally by the executor or the launcher.
+// A layer that is unavailable is reported with its reason (log, ready line and /healthz), never
+// silently dropped; a layer that is requested is enforced fatally by the executor or the launcher.
+// Two questions per layer: can this machine provide it at all (kernel, privileges, what was
+// built, the Node binary): `supported`; and did this setup get it: `active`. A supported layer
+// that is not active is what `security.require` refuses to serve without (report.ts).
 import { spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
 import { executorBundle } from "./bundle.ts";
+import { OS_LAYERS, type OsLayer } from "./layer-names.ts";
 import { loadConfineAddon } from "./native.ts";
-import { readablePaths, RUNTIME_DIR } from "./paths.ts";
+import { permissionModel } from "./node-flags.ts";
+import { installedFiles, RUNTIME_DIR, type ExecutorFiles } from "./paths.ts";
+import { executorFileList, stageExecutorFiles, unreachableAs } from "./stage.ts";
 
 export const LAUNCHER = join(RUNTIME_DIR, "launcher/build/arbor-launch");
 /** The unprivileged identity executors run as when the daemon is root (nobody:nogroup). */
 const DEFAULT_UID = 65534;
+
 
 export interface Layer {
   active: boolean;
@@ -18,9 +25,13 @@ export interface Layer {
 }
 
 export interface ConfinementPlan {
-  /** The executor as one bundled module (needed by the permission model: no tsx, no esbuild child). */
+  /** The executor as one bundled module, at the path executors run it from (permission model: no tsx, no esbuild child). */
   bundle: string | null;
   launcher: string | null;
+  /** Where executors read the runtime and Pyodide: in place, or a staged copy the executor uid can read. */
+  files: ExecutorFiles;
+  /** Node flags that turn the permission model on (empty when that layer is off). */
+  permission_flags: string[];
   landlock: Layer & { abi: number };
   seccomp: Layer;
   uid: Layer & { uid: number | null; gid: number | null };
@@ -28,6 +39,8 @@ export interface ConfinementPlan {
   code_generation: Layer;
   wasm_memory_cap: Layer & { max_mb: number };
   empty_environment: Layer;
+  /** The layers this machine can provide, less those the operator turned off (ARBOR_CONFINE*). */
+  supported: OsLayer[];
 }
 
 let cached: ConfinementPlan | undefined;
@@ -35,10 +48,11 @@ let cached: ConfinementPlan | undefined;
 /**
  * Daemon environment: ARBOR_CONFINE=off launches executors as before confinement existed (tsx);
  * ARBOR_CONFINE_DISABLE=landlock,uid,seccomp,node_permission,wasm_memory_cap turns single layers
- * off (to measure them, or to debug); both are reported in /healthz like any missing layer.
+ * off (to measure them, or to debug); both are reported in /healthz like any missing layer, and
+ * a layer turned off this way is not required unless `security.require` names it.
  */
 export function confinementPlan(): ConfinementPlan {
-  cached ??= disable(decide(process.env.ARBOR_CONFINE !== "off"), process.env.ARBOR_CONFINE_DISABLE ?? "");
+  cached ??= process.env.ARBOR_CONFINE === "off" ? unconfined() : decide(disabledLayers(process.env.ARBOR_CONFINE_DISABLE ?? ""));
   return cached;
 }
 
@@ -47,18 +61,23 @@ export function resetConfinementPlan(): void {
   cached = undefined;
 }
 
-function disable(plan: ConfinementPlan, list: string): ConfinementPlan {
-  const names = new Set(list.split(",").map((s) => s.trim()).filter(Boolean));
-  const why = "disabled by ARBOR_CONFINE_DISABLE";
-  const out = { ...plan };
-  if (names.has("landlock")) out.landlock = { ...plan.landlock, active: false, detail: why };
-  if (names.has("uid")) out.uid = { active: false, detail: why, uid: null, gid: null };
-  if (names.has("seccomp")) out.seccomp = { active: false, detail: why };
-  if (names.has("node_permission")) out.node_permission = { active: false, detail: why };
-  if (names.has("wasm_memory_cap")) out.wasm_memory_cap = { ...plan.wasm_memory_cap, active: false, detail: why };
-  // Without Landlock and the uid drop the launcher has nothing to do.
-  if (!out.landlock.active && !out.uid.active) out.launcher = null;
-  return out;
+function disabledLayers(list: string): Set<OsLayer> {
+  const names = list.split(",").map((s) => s.trim()).filter(Boolean).map((s) => (s === "uid" ? "unprivileged_uid" : s));
+  return new Set(OS_LAYERS.filter((l) => names.includes(l)));
+}
+
+const off = (why: string): Layer => ({ active: false, detail: why });
+const on = (what: string): Layer => ({ active: true, detail: what });
+
+function unconfined(): ConfinementPlan {
+  const why = "ARBOR_CONFINE=off";
+  return {
+    bundle: null, launcher: null, files: installedFiles(), permission_flags: [],
+    landlock: { ...off(why), abi: 0 }, seccomp: off(why), uid: { ...off(why), uid: null, gid: null }, node_permission: off(why),
+    code_generation: on("--disallow-code-generation-from-strings"),
+    wasm_memory_cap: { ...off(why), max_mb: 0 }, empty_environment: off(why),
+    supported: ["code_generation"],
+  };
 }
 
 function launcherAbi(): { path: string | null; abi: number; why: string } {
@@ -69,74 +88,85 @@ function launcherAbi(): { path: string | null; abi: number; why: string } {
   return { path: LAUNCHER, abi, why: abi > 0 ? "" : `kernel has no Landlock (errno ${-abi})` };
 }
 
-function decide(enabled: boolean): ConfinementPlan {
+function decide(disabled: Set<OsLayer>): ConfinementPlan {
   const wasmMaxMb = Number(process.env.ARBOR_WASM_MAX_MB) || 2048;
-  const off = (why: string): Layer => ({ active: false, detail: why });
-  const on = (what: string): Layer => ({ active: true, detail: what });
-  if (!enabled) {
-    const why = "ARBOR_CONFINE=off";
-    return {
-      bundle: null, launcher: null, landlock: { ...off(why), abi: 0 }, seccomp: off(why),
-      uid: { ...off(why), uid: null, gid: null }, node_permission: off(why),
-      code_generation: on("--disallow-code-generation-from-strings"),
-      wasm_memory_cap: { ...off(why), max_mb: 0 }, empty_environment: off(why),
-    };
-  }
+  const root = typeof process.getuid === "function" && process.getuid() === 0;
+  const launch = launcherAbi();
+  const native = loadConfineAddon();
+  const seccompOk = native.addon !== null && native.addon.seccompSupported();
+  const permission = permissionModel();
+
+  const supported = new Set<OsLayer>(["code_generation", "wasm_memory_cap", "empty_environment"]);
+  if (launch.path && launch.abi > 0) supported.add("landlock");
+  if (launch.path && root) supported.add("unprivileged_uid");
+  if (seccompOk) supported.add("seccomp");
+  if ("flags" in permission) supported.add("node_permission");
+
   const bundle = executorBundle();
-  const bundlePath = "path" in bundle ? bundle.path : null;
   // Without the bundle the executor runs under tsx, which spawns esbuild and writes a cache:
   // Landlock, the uid drop and the permission model would stop it, so they stay off.
   const noBundle = "error" in bundle ? bundle.error : "";
-  const launch = noBundle ? { path: null, abi: 0, why: noBundle } : launcherAbi();
-  const landlock = launch.path && launch.abi > 0
-    ? { ...on(`ABI ${launch.abi}: read-only paths${launch.abi >= 4 ? ", no TCP" : ""}${launch.abi >= 6 ? ", signals and abstract sockets scoped" : ""}`), abi: launch.abi }
-    : { ...off(launch.why), abi: launch.abi };
-  const root = typeof process.getuid === "function" && process.getuid() === 0;
-  const uidValue = Number(process.env.ARBOR_EXECUTOR_UID) || DEFAULT_UID;
-  const unreadable = root ? readablePaths().scripts.find((p) => !othersCanRead(p)) : undefined;
-  const uid = !launch.path
-    ? { ...off(launch.why), uid: null, gid: null }
-    : unreadable
-      ? { ...off(`${unreadable} is not readable by other users; executors keep the daemon's uid`), uid: null, gid: null }
-      : root
-      ? { ...on(`executors run as uid ${uidValue}`), uid: uidValue, gid: uidValue }
-      : { ...off(`daemon is not root (uid ${process.getuid?.()}); executors keep its uid`), uid: null, gid: null };
-  const native = loadConfineAddon();
-  const seccomp = !native.addon
-    ? off(native.reason)
-    : native.addon.seccompSupported()
-      ? on("deny-list filter, all threads (TSYNC), after init")
-      : off("kernel does not accept seccomp filters");
+  const why = (layer: OsLayer, ...reasons: string[]): string =>
+    disabled.has(layer) ? "disabled by ARBOR_CONFINE_DISABLE" : (reasons.find(Boolean) ?? "");
+
+  const landlockWhy = why("landlock", launch.why, noBundle);
+  const landlock = landlockWhy
+    ? { ...off(landlockWhy), abi: launch.abi }
+    : { ...on(`ABI ${launch.abi}: read-only paths${launch.abi >= 4 ? ", no TCP" : ""}${launch.abi >= 6 ? ", signals and abstract sockets scoped" : ""}`), abi: launch.abi };
+
+  let files = installedFiles();
+  const uidWhy = why("unprivileged_uid", launch.path ? "" : launch.why, noBundle, root ? "" : `daemon is not root (uid ${process.getuid?.()}); executors keep its uid`);
+  let uid: ConfinementPlan["uid"] = { ...off(uidWhy), uid: null, gid: null };
+  if (!uidWhy && launch.path) {
+    const id = Number(process.env.ARBOR_EXECUTOR_UID) || DEFAULT_UID;
+    const reach = filesFor(launch.path, id);
+    if ("error" in reach) uid = { ...off(reach.error), uid: null, gid: null };
+    else {
+      files = reach.files;
+      uid = { ...on(`executors run as uid ${id}${reach.note}`), uid: id, gid: id };
+    }
+  }
+
+  const seccompWhy = why("seccomp", "reason" in native ? native.reason : "", seccompOk ? "" : "kernel does not accept seccomp filters");
+  const permissionWhy = why("node_permission", noBundle, "unsupported" in permission ? permission.unsupported : "");
+  const flags = "flags" in permission && !permissionWhy ? permission.flags : [];
+  const wasmWhy = why("wasm_memory_cap");
   return {
-    bundle: bundlePath,
-    launcher: launch.path,
+    bundle: "path" in bundle ? join(files.runtime, relative(RUNTIME_DIR, bundle.path)) : null,
+    launcher: landlock.active || uid.active ? launch.path : null,
+    files,
+    permission_flags: flags,
     landlock,
-    seccomp,
+    seccomp: seccompWhy ? off(seccompWhy) : on("deny-list filter, all threads (TSYNC), after init"),
     uid,
-    node_permission: bundlePath ? on("--experimental-permission, fs read-only to the runtime and Pyodide") : off("error" in bundle ? bundle.error : "no bundle"),
+    node_permission: permissionWhy ? off(permissionWhy) : on(`${flags.join(" ")}, fs read-only to the runtime and Pyodide`),
     code_generation: on("--disallow-code-generation-from-strings"),
-    wasm_memory_cap: { ...on(`--wasm-max-mem-pages (${wasmMaxMb} MiB)`), max_mb: wasmMaxMb },
+    wasm_memory_cap: wasmWhy ? { ...off(wasmWhy), max_mb: 0 } : { ...on(`--wasm-max-mem-pages (${wasmMaxMb} MiB)`), max_mb: wasmMaxMb },
     empty_environment: on("only ARBOR_* settings are passed"),
+    supported: OS_LAYERS.filter((l) => supported.has(l) && !disabled.has(l)),
   };
 }
 
-/** One line per inactive layer, for the daemon's log. */
-export function inactiveLayers(plan: ConfinementPlan): string[] {
-  const out: string[] = [];
-  for (const [name, layer] of Object.entries(plan)) {
-    if (layer && typeof layer === "object" && "active" in layer && !layer.active) out.push(`${name}: ${layer.detail}`);
-  }
-  return out;
-}
-
-/** Whether a uid that owns nothing can read the path: o+x on every ancestor, o+r(+x) on it. */
-function othersCanRead(path: string): boolean {
+/**
+ * The files executors running as `uid` will read: the installed ones when the uid can reach them,
+ * else a staged copy. Node itself needs only execute permission on its binary: the launcher
+ * opens it before dropping privileges and execs it through the descriptor.
+ */
+function filesFor(launcher: string, uid: number): { files: ExecutorFiles; note: string } | { error: string } {
+  const installed = installedFiles();
+  const first = unreachableAs(launcher, uid, uid, process.execPath, executorFileList(installed));
+  if ("error" in first) return first;
+  if (first.program) return { error: `uid ${uid} may not execute ${process.execPath} (${first.program})` };
+  if (first.files.length === 0) return { files: installed, note: "" };
+  let staged: ReturnType<typeof stageExecutorFiles>;
   try {
-    const mode = statSync(path).mode;
-    if ((mode & 0o004) === 0 || (statSync(path).isDirectory() && (mode & 0o001) === 0)) return false;
-    for (let d = dirname(path); d !== dirname(d); d = dirname(d)) if ((statSync(d).mode & 0o001) === 0) return false;
-    return true;
-  } catch {
-    return false;
+    staged = stageExecutorFiles(installed);
+  } catch (e) {
+    return { error: `uid ${uid} cannot read ${first.files[0]}, and ${(e as Error).message}` };
   }
+  const again = unreachableAs(launcher, uid, uid, process.execPath, staged.copied);
+  if ("error" in again) return again;
+  if (again.files.length > 0) return { error: `uid ${uid} cannot read the staged copy either: ${again.files[0]}` };
+  const more = first.files.length > 1 ? ` and ${first.files.length - 1} more` : "";
+  return { files: staged.files, note: `; runtime and Pyodide staged read-only in ${staged.files.staged} (uid ${uid} cannot read ${first.files[0]}${more})` };
 }

@@ -1,7 +1,7 @@
 // Typed loader for the arbor_confine addon (seccomp filter, kernel probes). Never throws.
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import { addonPath } from "../addons/path.ts";
 
 export interface ConfineAddon {
   /** Installs the executor's filter on every thread; returns its length in BPF instructions. */
@@ -21,7 +21,7 @@ export interface ConfineAddon {
   probeUid(): number;
 }
 
-export const CONFINE_ADDON = fileURLToPath(new URL("../../native/build/Release/arbor_confine.node", import.meta.url));
+export const CONFINE_ADDON = addonPath("arbor_confine");
 
 let cached: { addon: ConfineAddon } | { addon: null; reason: string } | undefined;
 

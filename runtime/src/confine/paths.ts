@@ -1,12 +1,27 @@
 // What a confined executor may read: node and the libraries it loads, our runtime (scripts, the
-// executor bundle, the native addons, the Python runner) and the Pyodide distribution. Nothing is
-// writable. Paths are resolved through symlinks: Landlock rules bind inodes, not names.
+// executor bundle, the native addons, the Python runner) and the Pyodide distribution, either
+// where they are installed or as a staged copy (stage.ts). Nothing is writable. Paths are
+// resolved through symlinks: Landlock rules bind inodes, not names.
 import { existsSync, lstatSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const RUNTIME_DIR = realpathSync(fileURLToPath(new URL("../../", import.meta.url)));
+
+/** Where an executor reads its runtime and Pyodide from. */
+export interface ExecutorFiles {
+  /** The runtime directory (holds build/executor/main.mjs, python/, the addons). */
+  runtime: string;
+  /** Pyodide's directory as the executor's resolver finds it, and as it really is. */
+  pyodide: string[];
+  /** The root of the staged copy, or null when the executor reads the installed files. */
+  staged: string | null;
+}
+
+export function installedFiles(): ExecutorFiles {
+  return { runtime: RUNTIME_DIR, pyodide: pyodideDirs(), staged: null };
+}
 
 export interface ReadablePaths {
   /** Read-only for Landlock and for Node's permission model. */
@@ -57,9 +72,9 @@ function symlinksOn(path: string): string[] {
   return out;
 }
 
-export function readablePaths(): ReadablePaths {
+export function readablePaths(files: ExecutorFiles = installedFiles()): ReadablePaths {
   return {
-    scripts: unique([RUNTIME_DIR, ...pyodideDirs()]),
+    scripts: unique(files.staged ? [files.staged] : [files.runtime, ...files.pyodide]),
     system: unique([
       "/lib", "/lib64", "/usr/lib", "/usr/lib64", "/etc/ld.so.cache", "/etc/ssl/openssl.cnf",
       "/dev/null", "/dev/urandom", "/dev/random",

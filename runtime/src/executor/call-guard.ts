@@ -12,9 +12,9 @@
 //           call (~0.2 ms and TLB shootdowns per call). The fallback without the addon.
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 import { Watchdog } from "./watchdog.ts";
+import { addonPath } from "../addons/path.ts";
 
 export type Guarded<T> =
   | { ok: true; value: T; deadlinePassed: boolean }
@@ -34,7 +34,7 @@ interface NativeDeadline {
   deadlinePassed(): boolean;
 }
 
-export const DEADLINE_ADDON_PATH = fileURLToPath(new URL("../../native/build/Release/arbor_deadline.node", import.meta.url));
+export const DEADLINE_ADDON_PATH = addonPath("arbor_deadline");
 
 class NativeGuard implements CallGuard {
   readonly name = "native" as const;

@@ -3,12 +3,13 @@
 // spawns what this returns. Layers this machine cannot provide are left out and reported
 // (confinementPlan(), /healthz); the ones asked for are enforced fatally by the launcher or the
 // executor, so "requested" means "in force".
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { confinementPlan, type ConfinementPlan } from "../confine/layers.ts";
+import { quietFlags } from "../confine/node-flags.ts";
 import { readablePaths } from "../confine/paths.ts";
 
 const MAIN = fileURLToPath(new URL("../executor/main.ts", import.meta.url));
-const PRELOAD = fileURLToPath(new URL("../confine/preload.mjs", import.meta.url));
 const TSX = import.meta.resolve("tsx");
 const WASM_PAGE_MB = 1 / 16; // 64 KiB
 
@@ -39,12 +40,14 @@ export function launchSpec(options: LaunchOptions, plan: ConfinementPlan = confi
   if (plan.wasm_memory_cap.active) node.push(`--wasm-max-mem-pages=${Math.floor(plan.wasm_memory_cap.max_mb / WASM_PAGE_MB)}`);
   if (!plan.bundle) return { command: process.execPath, args: [...node, "--import", TSX, MAIN], env };
 
-  const paths = readablePaths();
+  // From the runtime the executor reads (a staged copy when the executor uid cannot read the installed one).
+  const paths = readablePaths(plan.files);
   if (plan.node_permission.active) {
-    node.push("--experimental-permission", "--allow-addons", "--allow-worker", "--disable-warning=ExperimentalWarning", "--disable-warning=SecurityWarning");
+    // The flag names differ between Node versions: the plan picked them (confine/node-flags.ts).
+    node.push(...plan.permission_flags, ...quietFlags());
     for (const p of withoutNested(paths.scripts)) node.push(`--allow-fs-read=${p}`);
   }
-  const nodeArgs = [...node, "--import", PRELOAD, plan.bundle];
+  const nodeArgs = [...node, "--import", join(plan.files.runtime, "src/confine/preload.mjs"), plan.bundle];
   if (!plan.launcher) return { command: process.execPath, args: nodeArgs, env };
 
   const launcher: string[] = [];
@@ -52,6 +55,7 @@ export function launchSpec(options: LaunchOptions, plan: ConfinementPlan = confi
   if (!plan.landlock.active) launcher.push("--no-landlock");
   for (const p of [...paths.scripts, ...paths.system]) launcher.push("--ro", p);
   for (const p of paths.executable) launcher.push("--rox", p);
+  // The launcher opens node before it drops privileges and execs it through that descriptor.
   return { command: plan.launcher, args: [...launcher, "--", process.execPath, ...nodeArgs], env };
 }
 

@@ -2,7 +2,7 @@
 // Without it, only the memcpy strategy is available; callers log the reason.
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { addonPath } from "../addons/path.ts";
 
 /** [startPage, endPage) pairs of 4 KiB host pages, relative to the start of the buffer. */
 export type PageRanges = Uint32Array;
@@ -58,7 +58,7 @@ export interface NativeRestore {
 
 export type NativeLoad = { addon: NativeRestore; reason?: undefined } | { addon: null; reason: string };
 
-export const ADDON_PATH = fileURLToPath(new URL("../../native/build/Release/arbor_restore.node", import.meta.url));
+export const ADDON_PATH = addonPath("arbor_restore");
 
 export const UFFD_FEATURE_WP_UNPOPULATED = 1n << 13n;
 export const UFFD_FEATURE_WP_ASYNC = 1n << 15n;
