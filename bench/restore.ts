@@ -7,9 +7,9 @@
 // taken after warm-up calls. The LAST line of stdout is JSON: {"rows":[{strategy, workload, p50_ms, p99_ms}]}.
 // --quick: fewer iterations. ITER=n overrides the per-row iteration count.
 import { cpus, loadavg } from "node:os";
-import { bootInterpreter, runCellDirect } from "../runtime/src/interpreter/boot.ts";
-import { FsState, type EmscriptenFs } from "../runtime/src/interpreter/fs-state.ts";
-import { JsState } from "../runtime/src/interpreter/js-state.ts";
+import { bootInterpreter, runCellDirect } from "../runtime/src/engine/pyodide/boot.ts";
+import { FsState, type EmscriptenFs } from "../runtime/src/engine/pyodide/fs-state.ts";
+import { JsState } from "../runtime/src/engine/pyodide/js-state.ts";
 import { cowFactory } from "../runtime/src/restore/cow.ts";
 import { createDirtyStrategy, dirtyFactory, type DirtyOptions } from "../runtime/src/restore/dirty.ts";
 import { memcpyFactory } from "../runtime/src/restore/memcpy.ts";

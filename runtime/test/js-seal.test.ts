@@ -4,8 +4,8 @@
 // and Emscripten's memory views are repaired after a call stopped mid-growth.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { runCellDirect } from "../src/interpreter/boot.ts";
-import { Interpreter } from "../src/interpreter/interpreter.ts";
+import { runCellDirect } from "../src/engine/pyodide/boot.ts";
+import { Interpreter } from "../src/executor/interpreter.ts";
 
 describe("the sealed JS side of an interpreter", () => {
   let interp: Interpreter;

@@ -4,9 +4,9 @@
 // byte-identical to what it was when the state was captured.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { execute } from "../src/execute.ts";
-import { Interpreter } from "../src/interpreter/interpreter.ts";
-import { StateCache } from "../src/interpreter/states.ts";
+import { execute } from "../src/executor/execute.ts";
+import { Interpreter } from "../src/executor/interpreter.ts";
+import { StateCache } from "../src/executor/state-cache.ts";
 
 const LIMITS = { timeout_ms: 10_000, memory_mb: 256, max_output_bytes: 1 << 20 };
 const CHILDREN = 24;

@@ -6,7 +6,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { healthResponse as baseHealth, readyResponse } from "../http/health-schemas.ts";
 import type { Services } from "../services.ts";
-import { requiredLayers, securityReport } from "../../../runtime/src/confine/report.ts";
+import { requiredLayers, securityReport } from "../../../runtime/src/host/confine/report.ts";
 import { toolsHealth } from "../tools/wire.ts";
 
 const layer = z.object({ active: z.boolean(), detail: z.string() });

@@ -1,8 +1,8 @@
 // The executor child process: boot one interpreter, snapshot it, then serve jobs forever on fd 3.
 // Order per job: run → send the result → restore (so the restore overlaps the daemon's reply).
-import { execute, failedOutcome } from "../execute.ts";
-import { Interpreter } from "../interpreter/interpreter.ts";
-import { StateCache } from "../interpreter/states.ts";
+import { execute, failedOutcome } from "./execute.ts";
+import { Interpreter } from "./interpreter.ts";
+import { StateCache } from "./state-cache.ts";
 import type { StrategyName } from "../restore/strategy.ts";
 import { SyncChannel } from "./channel.ts";
 import type { Outcome } from "../protocol/messages.ts";
@@ -10,10 +10,10 @@ import { createCallGuard } from "./call-guard.ts";
 import { recoverAfterTrap } from "./recovery.ts";
 import { disarmTimers } from "./timers.ts";
 import { readSnapshot, writeSnapshot } from "./snapshot-pipe.ts";
-import { makePyodideSnapshot } from "../interpreter/boot.ts";
-import { withDeterministicSources } from "../interpreter/deterministic-boot.ts";
-import { freezeIntrinsics } from "../interpreter/lockdown.ts";
-import { applySeccompIfAsked } from "../confine/seccomp.ts"; // [confine]
+import { makePyodideSnapshot } from "../engine/pyodide/boot.ts";
+import { withDeterministicSources } from "../engine/pyodide/deterministic-boot.ts";
+import { freezeIntrinsics } from "../engine/pyodide/lockdown.ts";
+import { applySeccompIfAsked } from "./confine/seccomp.ts"; // [confine]
 
 const channel = new SyncChannel();
 

@@ -3,10 +3,10 @@
 // the state outside linear memory must match the snapshot's fingerprint and a known cell must
 // give its known answer. Then the executor keeps serving (the crash cost a few milliseconds);
 // otherwise it retires and a warm spare takes over.
-import { runCellDirect } from "../interpreter/boot.ts";
-import type { Fingerprint } from "../interpreter/fingerprint.ts";
-import type { Interpreter } from "../interpreter/interpreter.ts";
-import type { StateCache } from "../interpreter/states.ts";
+import { runCellDirect } from "../engine/pyodide/boot.ts";
+import type { Fingerprint } from "../engine/pyodide/fingerprint.ts";
+import type { Interpreter } from "./interpreter.ts";
+import type { StateCache } from "./state-cache.ts";
 
 const CANARY = { code: "import json\nprint(sum(range(10)), json.dumps({'ok': [1, 2]}))", seed: 0 };
 const CANARY_STDOUT = '45 {"ok": [1, 2]}\n';

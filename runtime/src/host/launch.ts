@@ -5,9 +5,9 @@
 // executor, so "requested" means "in force".
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { confinementPlan, type ConfinementPlan } from "../confine/layers.ts";
-import { quietFlags } from "../confine/node-flags.ts";
-import { readablePaths } from "../confine/paths.ts";
+import { confinementPlan, type ConfinementPlan } from "./confine/layers.ts";
+import { quietFlags } from "./confine/node-flags.ts";
+import { readablePaths } from "./confine/paths.ts";
 
 const MAIN = fileURLToPath(new URL("../executor/main.ts", import.meta.url));
 const TSX = import.meta.resolve("tsx");
@@ -47,7 +47,7 @@ export function launchSpec(options: LaunchOptions, plan: ConfinementPlan = confi
     node.push(...plan.permission_flags, ...quietFlags());
     for (const p of withoutNested(paths.scripts)) node.push(`--allow-fs-read=${p}`);
   }
-  const nodeArgs = [...node, "--import", join(plan.files.runtime, "src/confine/preload.mjs"), plan.bundle];
+  const nodeArgs = [...node, "--import", join(plan.files.runtime, "src/executor/confine/preload.mjs"), plan.bundle];
   if (!plan.launcher) return { command: process.execPath, args: nodeArgs, env };
 
   const launcher: string[] = [];

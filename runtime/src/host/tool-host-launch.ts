@@ -8,10 +8,10 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, realpathSync, renameSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { confinementPlan, type Layer } from "../confine/layers.ts";
-import { readablePaths, RUNTIME_DIR } from "../confine/paths.ts";
+import { confinementPlan, type Layer } from "./confine/layers.ts";
+import { readablePaths, RUNTIME_DIR } from "./confine/paths.ts";
 
-export { applySeccompIfAsked } from "../confine/seccomp.ts";
+export { applySeccompIfAsked } from "../executor/confine/seccomp.ts";
 
 /** Two levels below runtime/, like runtime/src/* modules, so their relative paths resolve the same. */
 export const TOOL_HOST_BUNDLE_DIR = join(RUNTIME_DIR, "build/tool-host");

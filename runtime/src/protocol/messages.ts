@@ -1,7 +1,7 @@
 // Messages between the daemon and an executor process. The daemon treats every message from an
 // executor as hostile (runtime/src/host/ validates them with zod); these are the shapes.
 
-import type { StateBlob } from "../interpreter/states.ts";
+import type { StateBlob } from "../executor/state-cache.ts";
 
 export type { StateBlob };
 

@@ -15,7 +15,7 @@
 //   ..      the pages: raw-deflated, each XOR-ed with its parent page (StateBlob.pages_b64, not base64)
 // The pages go in as bytes, not base64: a stored state costs 3/4 of what the wire form does.
 import { z } from "zod";
-import type { StateBlob } from "../interpreter/states.ts";
+import type { StateBlob } from "../executor/state-cache.ts";
 import { fsDeltaSchema, MAX_PAGES, stateIdSchema } from "./state-blob-schema.ts";
 
 export const STATE_FORMAT_VERSION = 1;

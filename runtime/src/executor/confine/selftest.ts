@@ -5,7 +5,7 @@
 // seccomp. The tests read that line and check the host side (no file, no connection, the daemon
 // alive).
 import { writeFileSync, readFileSync } from "node:fs";
-import type { ConfineAddon } from "./native.ts";
+import type { ConfineAddon } from "../../addons/confine.ts";
 
 export const SELFTEST_MARK = "arbor-confine-selftest ";
 

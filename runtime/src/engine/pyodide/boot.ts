@@ -2,6 +2,7 @@
 // installs the memory cap, closes the obvious doors, pre-imports the stdlib agents use, and
 // leaves the interpreter ready for its post-init snapshot.
 import { readFileSync } from "node:fs";
+import { RUNTIME_DIR } from "../../paths/runtime-dir.ts";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadPyodide, type PyodideAPI } from "pyodide";
@@ -10,10 +11,10 @@ import { installHostDevice, type HostTransport } from "./host-device.ts";
 import { CallDevices, encodeJob, type CallObservation, type CellJob } from "./call-devices.ts";
 import { lockDownFfi, type FfiLockdownReport } from "./ffi-lockdown.ts";
 import { closeApiDoors, removeBuiltins, REMOVED_BUILTINS } from "./lockdown.ts";
-import { confinedModuleFactory, importGate, type ImportGate } from "../confine/wasm-imports.ts";
+import { confinedModuleFactory, importGate, type ImportGate } from "./wasm-imports.ts";
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const PYTHON_DIR = join(here, "..", "..", "python");
+
+export const PYTHON_DIR = join(RUNTIME_DIR, "python");
 
 /** Modules imported before the snapshot, so calls that use them pay nothing to import them. */
 export const PRELOADED_MODULES = [

@@ -1,15 +1,15 @@
 // Runs one job on a freshly restored interpreter: input files in, limits on, the cell run like a
 // REPL, output files out, one Outcome back. The restore after it is the caller's (executor loop).
 import { posix } from "node:path";
-import { WORKSPACE } from "./interpreter/boot.ts";
-import type { Interpreter } from "./interpreter/interpreter.ts";
-import { InterpreterTrap } from "./interpreter/js-state.ts";
-import type { CallGuard, Guarded } from "./executor/call-guard.ts";
-import { decideOutcome } from "./executor/outcome.ts";
-import { scrubHostDetail } from "./executor/scrub.ts";
-import { encodeJob } from "./interpreter/call-devices.ts";
-import type { StateCache } from "./interpreter/states.ts";
-import type { CallStatus, InputFile, Job, Outcome, PythonError } from "./protocol/messages.ts";
+import { WORKSPACE } from "../engine/pyodide/boot.ts";
+import type { Interpreter } from "./interpreter.ts";
+import { InterpreterTrap } from "../engine/pyodide/js-state.ts";
+import type { CallGuard, Guarded } from "./call-guard.ts";
+import { decideOutcome } from "./outcome.ts";
+import { scrubHostDetail } from "./scrub.ts";
+import { encodeJob } from "../engine/pyodide/call-devices.ts";
+import type { StateCache } from "./state-cache.ts";
+import type { CallStatus, InputFile, Job, Outcome, PythonError } from "../protocol/messages.ts";
 
 const MIB = 1024 * 1024;
 /** How long past the deadline the soft interrupt gets before V8 terminates the call itself. */

@@ -13,7 +13,7 @@
 // on S costs what it wrote, not the size of S.
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { HOST_PAGE, type PageOverlay } from "../restore/strategy.ts";
-import type { FsDelta } from "./fs-state.ts";
+import type { FsDelta } from "../engine/pyodide/fs-state.ts";
 import type { Interpreter } from "./interpreter.ts";
 
 /** A state on the wire (executor ⇄ daemon). */

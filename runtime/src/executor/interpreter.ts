@@ -4,12 +4,12 @@ import { createHash } from "node:crypto";
 import type { PyodideAPI } from "pyodide";
 import type { PageOverlay, ResetStats, RestoreStrategy, StrategyName } from "../restore/strategy.ts";
 import { selectStrategy } from "../restore/select.ts";
-import { bootInterpreter, runCellDirect, type BootedInterpreter } from "./boot.ts";
-import { FsState, type EmscriptenFs, type FsDelta } from "./fs-state.ts";
-import { JsState } from "./js-state.ts";
-import { withDeterministicSources } from "./deterministic-boot.ts";
-import { sealJsSide, type SealTargets } from "./js-seal.ts";
-import { StateFingerprint, type Fingerprint } from "./fingerprint.ts";
+import { bootInterpreter, runCellDirect, type BootedInterpreter } from "../engine/pyodide/boot.ts";
+import { FsState, type EmscriptenFs, type FsDelta } from "../engine/pyodide/fs-state.ts";
+import { JsState } from "../engine/pyodide/js-state.ts";
+import { withDeterministicSources } from "../engine/pyodide/deterministic-boot.ts";
+import { sealJsSide, type SealTargets } from "../engine/pyodide/js-seal.ts";
+import { StateFingerprint, type Fingerprint } from "../engine/pyodide/fingerprint.ts";
 
 export interface ResetReport {
   ms: number;

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PyodideAPI } from "pyodide";
-import type { ImportGate } from "../confine/wasm-imports.ts";
+import type { ImportGate } from "./wasm-imports.ts";
 import { removeBuiltins } from "./lockdown.ts";
 import { filterZip } from "./stdlib-zip.ts";
 

@@ -10,7 +10,7 @@
 //                      truncated and Python is interrupted (it may catch that; the executor
 //                      still answers output_limit)
 
-import { completeUtf8Length } from "../utf8.ts";
+import { completeUtf8Length } from "../../utf8.ts";
 
 export const CALL_DEVICE = "/dev/arbor_call";
 export const STDIN_DEVICE = "/dev/arbor_stdin";

@@ -1,7 +1,7 @@
 // Typed loader for the arbor_confine addon (seccomp filter, kernel probes). Never throws.
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { addonPath } from "../addons/path.ts";
+import { addonPath } from "./path.ts";
 
 export interface ConfineAddon {
   /** Installs the executor's filter on every thread; returns its length in BPF instructions. */

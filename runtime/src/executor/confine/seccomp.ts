@@ -1,7 +1,7 @@
 // Executor side of the seccomp layer: called once, after the interpreter has booted and before it
 // reports ready. Asked for (ARBOR_SECCOMP=1) but impossible is fatal: the daemon only asks when
 // its own probe succeeded, and a silently unconfined executor is worse than none.
-import { loadConfineAddon } from "./native.ts";
+import { loadConfineAddon } from "../../addons/confine.ts";
 import { selfTest } from "./selftest.ts";
 
 export function applySeccompIfAsked(): string {

@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { executorBundle } from "./bundle.ts";
 import { OS_LAYERS, type OsLayer } from "./layer-names.ts";
-import { loadConfineAddon } from "./native.ts";
+import { loadConfineAddon } from "../../addons/confine.ts";
 import { permissionModel } from "./node-flags.ts";
 import { installedFiles, RUNTIME_DIR, type ExecutorFiles } from "./paths.ts";
 import { executorFileList, stageExecutorFiles, unreachableAs } from "./stage.ts";

@@ -10,8 +10,9 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { RUNTIME_DIR } from "../../paths/runtime-dir.ts";
 
-const RUNTIME = fileURLToPath(new URL("../../", import.meta.url));
+const RUNTIME = RUNTIME_DIR;
 const ENTRY = join(RUNTIME, "src/executor/main.ts");
 const BUILDER = fileURLToPath(new URL("./build-executor.mjs", import.meta.url));
 export const BUNDLE_DIR = join(RUNTIME, "build/executor");

@@ -7,7 +7,9 @@ import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const RUNTIME_DIR = realpathSync(fileURLToPath(new URL("../../", import.meta.url)));
+import { RUNTIME_DIR } from "../../paths/runtime-dir.ts";
+
+export { RUNTIME_DIR };
 
 /** Where an executor reads its runtime and Pyodide from. */
 export interface ExecutorFiles {

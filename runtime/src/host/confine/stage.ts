@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
-import { ADDON_SUBDIR } from "../addons/path.ts";
+import { ADDON_SUBDIR } from "../../addons/path.ts";
 import type { ExecutorFiles } from "./paths.ts";
 
 /** Parts of runtime/ an executor never opens (tests, C sources, the launcher, other ABIs' builds). */
