@@ -24,11 +24,11 @@ describe("state cache", () => {
   const run = (code: string, base: string | null, checkpoint?: string) => {
     const { outcome: out } = execute(interp, null, { code, ...LIMITS, base_state: base ?? undefined, checkpoint_id: checkpoint }, 0, states);
     assert.equal(out.status, "ok", JSON.stringify(out.error));
-    if (checkpoint) captured.set(checkpoint, Buffer.from(new Uint8Array(interp.booted.memory.buffer).slice()));
+    if (checkpoint) captured.set(checkpoint, Buffer.from(new Uint8Array(interp.engine.memory.buffer).slice()));
     restore();
     return out;
   };
-  const memoryNow = () => Buffer.from(new Uint8Array(interp.booted.memory.buffer));
+  const memoryNow = () => Buffer.from(new Uint8Array(interp.engine.memory.buffer));
 
   before(async () => {
     interp = await Interpreter.create({});

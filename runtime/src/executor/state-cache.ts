@@ -13,26 +13,8 @@
 // on S costs what it wrote, not the size of S.
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { HOST_PAGE, type PageOverlay } from "../restore/strategy.ts";
-import type { FsDelta } from "../engine/pyodide/fs-state.ts";
+import type { FsDelta, StateBlob } from "../protocol/messages.ts";
 import type { Interpreter } from "./interpreter.ts";
-
-/** A state on the wire (executor ⇄ daemon). */
-export interface StateBlob {
-  id: string;
-  parent_id: string | null;
-  /** Linear memory size the state needs (it may have grown past the snapshot). */
-  memory_bytes: number;
-  /** Host-page indices of `pages_b64`, ascending. */
-  page_index: number[];
-  /**
-   * The pages, each XOR-ed with the parent's bytes for that page, concatenated, raw-deflated,
-   * base64. Most pages a call dirties differ from the parent in a few bytes (allocator
-   * bookkeeping, refcounts): XOR leaves mostly zeros, and deflate makes those pages nearly free,
-   * so a state costs about what it really changed.
-   */
-  pages_b64: string;
-  fs: FsDelta;
-}
 
 /** A state as held between uses: what the wire carried, still compressed (it costs what it changed). */
 interface StoredState {
@@ -128,7 +110,7 @@ export class StateCache {
     const from = this.current;
     if ((from?.id ?? null) === id) return;
     const target = id === null ? null : this.materialize(id);
-    const memory = interp.booted.memory;
+    const memory = interp.engine.memory;
     const missing = (target?.memoryBytes ?? 0) - memory.buffer.byteLength;
     if (missing > 0) memory.grow(Math.ceil(missing / 65536));
     const view = new Uint8Array(memory.buffer);
@@ -150,8 +132,8 @@ export class StateCache {
     }
     interp.strategy.markClean?.(Uint32Array.from(written).sort());
     // Files: back to the snapshot's tree, then the target's delta (small next to the pages).
-    if (from) interp.resetFs();
-    if (target) interp.applyFs(target.fs);
+    if (from) interp.engine.files.reset();
+    if (target) interp.engine.files.apply(target.fs);
     this.current = target;
     this.evictMaterialized();
   }
@@ -164,7 +146,7 @@ export class StateCache {
   /** After a reset with `overlay`: the current state's files (the reset put back the snapshot's tree). */
   reenter(interp: Interpreter): void {
     const fs = this.current?.fs;
-    if (fs && (fs.removed.length || fs.dirs.length || fs.files.length || fs.links.length)) interp.applyFs(fs);
+    if (fs && (fs.removed.length || fs.dirs.length || fs.files.length || fs.links.length)) interp.engine.files.apply(fs);
   }
 
   /**
@@ -234,7 +216,7 @@ export class StateCache {
    */
   capture(interp: Interpreter, id: string, parentId: string | null): StateBlob {
     const parent = parentId ? this.materialize(parentId) : null;
-    const view = new Uint8Array(interp.booted.memory.buffer);
+    const view = new Uint8Array(interp.engine.memory.buffer);
     const baseline = interp.baseline;
     const candidates = interp.strategy.writtenPages();
     const changed: number[] = [];
@@ -268,7 +250,7 @@ export class StateCache {
       memory_bytes: view.length,
       page_index: changed,
       pages_b64: deflateRawSync(data, { level: 1 }).toString("base64"),
-      fs: interp.fsDiff(),
+      fs: interp.engine.files.diff(),
     };
     this.add(blob);
     return blob;

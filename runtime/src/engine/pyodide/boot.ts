@@ -3,12 +3,13 @@
 // leaves the interpreter ready for its post-init snapshot.
 import { readFileSync } from "node:fs";
 import { RUNTIME_DIR } from "../../paths/runtime-dir.ts";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { loadPyodide, type PyodideAPI } from "pyodide";
 import { MemoryCap } from "./memory-cap.ts";
 import { installHostDevice, type HostTransport } from "./host-device.ts";
-import { CallDevices, encodeJob, type CallObservation, type CellJob } from "./call-devices.ts";
+import { CallDevices } from "./call-devices.ts";
+
+export { encodeCell } from "./call-devices.ts";
 import { lockDownFfi, type FfiLockdownReport } from "./ffi-lockdown.ts";
 import { closeApiDoors, removeBuiltins, REMOVED_BUILTINS } from "./lockdown.ts";
 import { confinedModuleFactory, importGate, type ImportGate } from "./wasm-imports.ts";
@@ -204,19 +205,4 @@ function loadRunner(pyodide: PyodideAPI): () => void {
     pyodide.FS.writeFile(`/lib/python3.14/site-packages/${name}`, readFileSync(join(PYTHON_DIR, name), "utf8"));
   }
   return pyodide.runPython("import host\nimport arbor_runner\narbor_runner.run") as unknown as () => void;
-}
-
-/**
- * Runs one cell with no limit but the output cap (boot warm-up, in-process benchmarks): what
- * the executor would observe, with the runner's report. Throws what running the cell threw.
- */
-export function runCellDirect(booted: BootedInterpreter, job: CellJob, maxOutputBytes = 1 << 20): CallObservation {
-  booted.calls.begin(encodeJob(job), Buffer.from(job.stdin ?? "", "utf8"), maxOutputBytes);
-  try {
-    booted.runCell();
-  } catch (e) {
-    booted.calls.end();
-    throw e;
-  }
-  return booted.calls.end();
 }

@@ -10,6 +10,7 @@
 //                      truncated and Python is interrupted (it may catch that; the executor
 //                      still answers output_limit)
 
+import type { CellJob, CellObservation } from "../engine.ts";
 import { completeUtf8Length } from "../../utf8.ts";
 
 export const CALL_DEVICE = "/dev/arbor_call";
@@ -37,19 +38,6 @@ interface Stream {
   arborPos?: number;
 }
 
-/** What the executor observed about one call's output and report. */
-export interface CallObservation {
-  stdout: string;
-  stderr: string;
-  /** Bytes of stdout + stderr kept (at most the limit). */
-  outputBytes: number;
-  /** Output went past the limit and was cut. */
-  truncated: boolean;
-  /** When the output limit was hit (performance.now()), or null. */
-  truncatedAt: number | null;
-  /** The runner's report, as it wrote it (null if it wrote none or too much). */
-  report: string | null;
-}
 
 /** One call's job and what comes back; reset by begin(). */
 class CallState {
@@ -116,13 +104,12 @@ export class CallDevices {
   }
 
   /** Ends the call: what was written, decoded; the buffers are released. */
-  end(): CallObservation {
+  end(): CellObservation {
     const s = this.state;
-    const observation: CallObservation = {
+    const observation: CellObservation = {
       stdout: this.decode(s.out),
       stderr: this.decode(s.err),
       outputBytes: s.used,
-      truncated: s.truncatedAt !== null,
       truncatedAt: s.truncatedAt,
       report: s.reportRejected || s.report.length === 0 ? null : this.decoder.decode(Buffer.concat(s.report)),
     };
@@ -228,14 +215,7 @@ export class CallDevices {
   }
 }
 
-/** What the runner reads from /dev/arbor_call. */
-export interface CellJob {
-  code: string;
-  stdin?: string;
-  seed?: number | null;
-}
-
-/** The runner's job (stdin goes to fd 0, not into the job). */
-export function encodeJob(job: CellJob): Uint8Array {
+/** What the runner reads from /dev/arbor_call (stdin goes to fd 0, not into the job). */
+export function encodeCell(job: CellJob): Uint8Array {
   return Buffer.from(JSON.stringify({ code: job.code, seed: job.seed ?? null }), "utf8");
 }

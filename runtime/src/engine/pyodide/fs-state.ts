@@ -5,6 +5,10 @@
 // reset. Mutations are seen by wrapping MEMFS's shared op tables, which every path into the FS
 // (syscalls, FS.* API, mmap/msync) ends in; a call that touches no file costs one flag check.
 
+import type { FsDelta } from "../../protocol/messages.ts";
+
+export type { FsDelta };
+
 /* The parts of Emscripten's FS and MEMFS node shapes this module relies on. */
 export interface FsNode {
   id: number;
@@ -67,14 +71,6 @@ interface BaseEntry {
 }
 
 const MUTATING_DIR_OPS = ["mknod", "rename", "unlink", "rmdir", "symlink"] as const;
-
-/** The filesystem of a checkpointed state, as changes against the snapshot's tree. */
-export interface FsDelta {
-  removed: string[];
-  dirs: Array<{ path: string; mode: number }>;
-  files: Array<{ path: string; mode: number; data_b64: string }>;
-  links: Array<{ path: string; target: string }>;
-}
 
 export interface FsRestoreStats {
   changed: boolean;
