@@ -8,9 +8,9 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { Redis } from "ioredis";
 import type { StateBlob } from "../../runtime/src/protocol/messages.ts";
-import { ParentGoneError, newStateId, type StateBackend } from "../src/states/backend.ts";
-import { MemoryBackend } from "../src/states/memory-backend.ts";
-import { RedisBackend } from "../src/states/redis-backend.ts";
+import { ParentGoneError, newStateId, type StateBackend } from "../src/calls/states/backend.ts";
+import { MemoryBackend } from "../src/calls/states/memory-backend.ts";
+import { RedisBackend } from "../src/calls/states/redis-backend.ts";
 import { RedisServer, waitFor } from "./support/services.ts";
 
 const IMAGE = "00112233445566aa";

@@ -27,7 +27,8 @@ export function healthRoutes(services: Services): FastifyPluginAsync {
     const app = base.withTypeProvider<ZodTypeProvider>();
     // Never silently: every layer this machine cannot provide is logged once at startup.
     const report = securityReport();
-    const security = { ...report, required: requiredLayers(services.config.security.require, report) };
+    const required = requiredLayers(services.config.security.require, report);
+    const security = { ...report, required };
     if (!security.confined) base.log.warn({ inactive: security.inactive }, "executor confinement incomplete");
     else base.log.info({ layers: Object.keys(security.layers) }, "executor confinement: every layer active");
     app.get(
@@ -55,7 +56,8 @@ export function healthRoutes(services: Services): FastifyPluginAsync {
           hard_kills: pool.hardKills,
           crashes: pool.crashes,
           reassigned: pool.reassigned,
-          security,
+          // The in-process layers as the executors reported them (not as the code intends).
+          security: { ...securityReport(info?.lockdown ?? null), required },
           tools: services.tools.health(),
         } as const;
       },

@@ -12,7 +12,7 @@
 // reset puts S's pages back in place of the snapshot's (Interpreter.reset(overlay)), so a call
 // on S costs what it wrote, not the size of S.
 import { deflateRawSync, inflateRawSync } from "node:zlib";
-import { HOST_PAGE, type PageOverlay } from "../restore/strategy.ts";
+import { HOST_PAGE, WASM_PAGE, type PageOverlay } from "../restore/strategy.ts";
 import type { FsDelta, StateBlob } from "../protocol/messages.ts";
 import type { Interpreter } from "./interpreter.ts";
 
@@ -112,7 +112,7 @@ export class StateCache {
     const target = id === null ? null : this.materialize(id);
     const memory = interp.engine.memory;
     const missing = (target?.memoryBytes ?? 0) - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+    if (missing > 0) memory.grow(Math.ceil(missing / WASM_PAGE));
     const view = new Uint8Array(memory.buffer);
     const written: number[] = [];
     if (from) {

@@ -3,7 +3,7 @@
 // which one and why. Strategies only know about a WebAssembly.Memory and baseline bytes: nothing
 // of Pyodide (the state outside memory is restored by the engine, runtime/src/engine/).
 
-export const WASM_PAGE = 65536;
+export { WASM_PAGE } from "../wasm-page.ts";
 /** Host page size used for dirty tracking (x86-64 Linux). */
 export const HOST_PAGE = 4096;
 

@@ -2,7 +2,7 @@
 // `emscripten_resize_heap`; refusing there makes malloc return NULL, which CPython turns into a
 // MemoryError inside the user's code. The check costs nothing on calls that never grow memory.
 
-const WASM_PAGE = 65536;
+import { WASM_PAGE } from "../../wasm-page.ts";
 
 export class MemoryCap {
   /** Largest linear memory, in bytes, the current call may grow to. */

@@ -11,6 +11,7 @@ import { StateFingerprint } from "./fingerprint.ts";
 import { FsState, type EmscriptenFs } from "./fs-state.ts";
 import { sealJsSide, type SealTargets } from "./js-seal.ts";
 import { InterpreterTrap, JsState } from "./js-state.ts";
+import { REMOVED_BUILTINS } from "./lockdown.ts";
 
 const WARM_UP_CELLS = [
   "print(2+2)",
@@ -100,6 +101,7 @@ export class PyodideEngine implements Engine {
       statics_released: l.staticsReleased,
       statics_kept: l.staticsKept,
       imports_replaced: this.booted.gate.replaced,
+      builtins_removed: [...REMOVED_BUILTINS, "_pyodide_core"],
       objects_frozen: this.sealed.frozen,
       doors_refused: this.sealed.doors,
     };

@@ -12,6 +12,7 @@
 // module is sealed it answers -1, which the C core turns into a Python exception, so no JS value
 // can become a Python object again, whatever Python still holds (runtime/python/arbor_lockdown.py).
 import type { loadPyodide } from "pyodide";
+import { WASM_PAGE } from "../../wasm-page.ts";
 
 type Fn = (...args: number[]) => number | undefined;
 type CreateModule = NonNullable<NonNullable<Parameters<typeof loadPyodide>[0]>["createPyodideModule"]>;
@@ -96,7 +97,7 @@ function growToInitialMemory(instance: WebAssembly.Instance, bytes: number): voi
   const memory = instance.exports.memory;
   if (!(memory instanceof WebAssembly.Memory)) return;
   const missing = bytes - memory.buffer.byteLength;
-  if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+  if (missing > 0) memory.grow(Math.ceil(missing / WASM_PAGE));
 }
 
 /**

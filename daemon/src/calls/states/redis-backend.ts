@@ -6,8 +6,8 @@
 // keeps a bounded LRU of the ones it used and fetches the rest on demand.
 import { Redis, ReplyError } from "ioredis";
 import { LRUCache } from "lru-cache";
-import type { StateBlob } from "../../../runtime/src/protocol/messages.ts";
-import { decodeState, encodeState, STATE_FORMAT_VERSION, StateEnvelopeError } from "../../../runtime/src/protocol/state-envelope.ts";
+import type { StateBlob } from "../../../../runtime/src/protocol/messages.ts";
+import { decodeState, encodeState, STATE_FORMAT_VERSION, StateEnvelopeError } from "../../../../runtime/src/protocol/state-envelope.ts";
 import {
   ParentGoneError,
   STATE_ID,

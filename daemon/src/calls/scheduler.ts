@@ -2,8 +2,8 @@
 // once when full (never an unbounded wait), and per-tenant concurrency. A call whose tenant is
 // at its cap waits in the same bounded queue (it counts against queue.max_length) and is skipped,
 // not blocking, when an executor frees up, so one busy tenant cannot stall the others.
-import type { Job, Outcome } from "../../runtime/src/protocol/messages.ts";
-import type { ExecutorProcess, RunOptions } from "../../runtime/src/host/executor-process.ts";
+import type { Job, Outcome } from "../../../runtime/src/protocol/messages.ts";
+import type { ExecutorProcess, RunOptions } from "../../../runtime/src/host/executor-process.ts";
 import type { Pool } from "./pool.ts";
 
 export class OverloadedError extends Error {

@@ -3,8 +3,8 @@
 // with 429 and Retry-After until the window frees, while other tenants are served as usual.
 // A crash recovered in place costs the service milliseconds, a lost executor a boot from the
 // snapshot; the budget bounds both.
-import type { Tenant } from "./auth.ts";
-import { errors } from "./errors.ts";
+import type { Tenant } from "../auth.ts";
+import { errors } from "../errors.ts";
 
 const WINDOW_MS = 60_000;
 

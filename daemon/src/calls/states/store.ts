@@ -3,7 +3,7 @@
 // leaves, and a TTL. A parent is kept while it has children (they are diffs against it); a
 // deleted parent disappears from the API at once and from memory with its last child.
 import { randomBytes } from "node:crypto";
-import type { StateBlob } from "../../../runtime/src/protocol/messages.ts";
+import type { StateBlob } from "../../../../runtime/src/protocol/messages.ts";
 
 export interface StoredState {
   id: string;

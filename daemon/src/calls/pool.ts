@@ -8,9 +8,9 @@
 // spare in exchange for another tenant's idle executor (which retires). "shared": any executor
 // serves any tenant, one call at a time, with the restore between calls as the only wall.
 import { EventEmitter } from "node:events";
-import { ExecutorProcess, type ExitReason } from "../../runtime/src/host/executor-process.ts";
-import type { SnapshotStore } from "../../runtime/src/host/snapshot-store.ts";
-import type { ExecutorInfo } from "../../runtime/src/protocol/messages.ts";
+import { ExecutorProcess, type ExitReason } from "../../../runtime/src/host/executor-process.ts";
+import type { SnapshotStore } from "../../../runtime/src/host/snapshot-store.ts";
+import type { ExecutorInfo } from "../../../runtime/src/protocol/messages.ts";
 
 export type Isolation = "tenant" | "shared";
 

@@ -6,8 +6,8 @@
 // disappears from the API at once and from storage with its last child; every use refreshes the
 // TTL of the state and its ancestors.
 import { randomBytes } from "node:crypto";
-import type { StateBlob } from "../../../runtime/src/protocol/messages.ts";
-import type { StateEnvelopeError } from "../../../runtime/src/protocol/state-envelope.ts";
+import type { StateBlob } from "../../../../runtime/src/protocol/messages.ts";
+import type { StateEnvelopeError } from "../../../../runtime/src/protocol/state-envelope.ts";
 
 /** What the API shows of a state, and what a call needs to run on it. */
 export interface StateMeta {

@@ -4,8 +4,8 @@
 // children (they are diffs against it); a deleted parent disappears from the API at once and
 // from memory with its last child. Ancestors are never evicted before their children here, so
 // the "ancestor gone" outcome only exists in redis mode.
-import type { StateBlob } from "../../../runtime/src/protocol/messages.ts";
-import { decodeState, encodeState, StateEnvelopeError } from "../../../runtime/src/protocol/state-envelope.ts";
+import type { StateBlob } from "../../../../runtime/src/protocol/messages.ts";
+import { decodeState, encodeState, StateEnvelopeError } from "../../../../runtime/src/protocol/state-envelope.ts";
 import { ParentGoneError, type BackendOptions, type StateBackend, type StateChain, type StateLookup, type StateMeta } from "./backend.ts";
 
 export interface MemoryBackendOptions extends BackendOptions {

@@ -1,8 +1,8 @@
 // Which executor holds which states, so a state's pages cross the pipe to an executor once,
 // and executors drop what the store dropped. Keyed by the executor object: a replaced
 // executor starts empty.
-import type { ExecutorProcess } from "../../../runtime/src/host/executor-process.ts";
-import type { Job, StateBlob } from "../../../runtime/src/protocol/messages.ts";
+import type { ExecutorProcess } from "../../../../runtime/src/host/executor-process.ts";
+import type { Job, StateBlob } from "../../../../runtime/src/protocol/messages.ts";
 import type { StateStore } from "./store.ts";
 
 export class Placement {
