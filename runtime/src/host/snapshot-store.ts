@@ -54,6 +54,11 @@ export class SnapshotStore {
     return { bytes, source: "made", ms: performance.now() - started };
   }
 
+  /** The snapshot kept by an earlier start, if there is one (never makes one). */
+  cached(): Uint8Array | null {
+    return this.read();
+  }
+
   /** A cached snapshot that executors could not boot from (another Pyodide build): gone. */
   discard(): void {
     if (this.file) rmSync(this.file, { force: true });
