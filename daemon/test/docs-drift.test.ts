@@ -2,7 +2,7 @@
 // appears in docs/api.md, and every key of the config schema (capability policy included) in
 // docs/configuration.md. `npm run docs:check` runs just this file.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
 import type { z } from "zod";
@@ -57,5 +57,23 @@ test("docs/configuration.md names every key of the config schema", () => {
   keys(configSchema, "", configKeys);
   assert.ok(configKeys.length > 50, `${configKeys.length} keys`);
   const missing = configKeys.filter((k) => !conf.includes(`\`${k}\``) && !conf.includes(k.split(".").at(-1)!.replace("[]", "")));
+  assert.deepEqual(missing, []);
+});
+
+test("every repository path the docs and the README name exists", () => {
+  const pages = ["README.md", ...readdirSync(root("docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+  const named = /`((?:runtime|daemon|sdks|bench|spikes|docs)\/[A-Za-z0-9_./-]+?)`/g;
+  const missing: string[] = [];
+  let seen = 0;
+  for (const page of pages) {
+    for (const m of readFileSync(root(page), "utf8").matchAll(named)) {
+      const path = m[1]!.replace(/[.,:]$/, "");
+      // Files that exist only after a build or a run, and globs.
+      if (/\*|\/build\/|\.arbor-cache|bench\/results\/\d/.test(path)) continue;
+      seen++;
+      if (!existsSync(root(path))) missing.push(`${page}: ${path}`);
+    }
+  }
+  assert.ok(seen > 40, `${seen} paths checked`);
   assert.deepEqual(missing, []);
 });

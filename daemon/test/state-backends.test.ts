@@ -1,4 +1,4 @@
-// The state store backends behind one interface (daemon/src/states/backend.ts): the same
+// The state store backends behind one interface (daemon/src/calls/states/backend.ts): the same
 // semantics in memory and in a real Redis (trees per tenant, parents kept while they have
 // children, delete, tenant isolation, refused images), then what only Redis mode has: two
 // daemons sharing one store, states outliving the daemons and a Redis restart, TTL refresh of

@@ -41,7 +41,7 @@ const states = new StateCache(interp.baseline);
 engine.liveTimers = disarmTimers();
 freezeIntrinsics();
 const snapshotFingerprint = interp.fingerprint();
-// [confine] OS layer from here on: no exec, sockets, writes, foreign signals (runtime/src/confine).
+// [confine] OS layer from here on: no exec, sockets, writes, foreign signals (runtime/src/executor/confine).
 applySeccompIfAsked();
 channel.send({
   t: "ready",

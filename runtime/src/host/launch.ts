@@ -30,6 +30,7 @@ export function launchSpec(options: LaunchOptions, plan: ConfinementPlan = confi
   // No host environment: only our own settings.
   const env: NodeJS.ProcessEnv = {};
   if (options.strategy) env.ARBOR_RESTORE = options.strategy;
+  if (process.env.ARBOR_ENGINE) env.ARBOR_ENGINE = process.env.ARBOR_ENGINE;
   if (options.recycleAfterCalls) env.ARBOR_RECYCLE_AFTER = String(options.recycleAfterCalls);
   if (options.boot && options.boot !== "full") env.ARBOR_BOOT = options.boot;
   if (plan.seccomp.active) env.ARBOR_SECCOMP = "1";

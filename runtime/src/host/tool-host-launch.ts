@@ -1,5 +1,5 @@
 // How the tool host process (the daemon's WebAssembly tool runner) is launched and confined. It
-// reuses the executors' layers (runtime/src/confine/): the launcher's Landlock rules and uid drop,
+// reuses the executors' layers (runtime/src/host/confine/): the launcher's Landlock rules and uid drop,
 // Node's permission model, the seccomp filter, an empty environment, no code generation from
 // strings. What differs from an executor: the tool host reads the transpiled tools and the
 // tenants' files roots, and writes those roots a tool may write (then the seccomp filter, which
