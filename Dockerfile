@@ -17,7 +17,7 @@ RUN npm ci --omit=dev && npm cache clean --force
 COPY . .
 # The executor runs confined as one bundled module; build it now (the daemon would otherwise
 # build it at first start, into a directory the non-root user cannot write).
-RUN node --import tsx --input-type=module -e "const { executorBundle } = await import('./runtime/src/confine/bundle.ts'); const r = executorBundle(); if ('error' in r) { console.error(r.error); process.exit(1); }"
+RUN node --import tsx --input-type=module -e "const { executorBundle } = await import('./runtime/src/host/confine/bundle.ts'); const r = executorBundle(); if ('error' in r) { console.error(r.error); process.exit(1); }"
 
 FROM node:${NODE_VERSION}-bookworm-slim
 # On all interfaces the daemon refuses to start without tenants: mount a config file and point

@@ -7,9 +7,9 @@
 // taken after warm-up calls. The LAST line of stdout is JSON: {"rows":[{strategy, workload, p50_ms, p99_ms}]}.
 // --quick: fewer iterations. ITER=n overrides the per-row iteration count.
 import { cpus, loadavg } from "node:os";
-import { bootInterpreter, runCellDirect } from "../runtime/src/interpreter/boot.ts";
-import { FsState, type EmscriptenFs } from "../runtime/src/interpreter/fs-state.ts";
-import { JsState } from "../runtime/src/interpreter/js-state.ts";
+import { bootInterpreter, encodeCell, type BootedInterpreter } from "../runtime/src/engine/pyodide/boot.ts";
+import { FsState, type EmscriptenFs } from "../runtime/src/engine/pyodide/fs-state.ts";
+import { JsState } from "../runtime/src/engine/pyodide/js-state.ts";
 import { cowFactory } from "../runtime/src/restore/cow.ts";
 import { createDirtyStrategy, dirtyFactory, type DirtyOptions } from "../runtime/src/restore/dirty.ts";
 import { memcpyFactory } from "../runtime/src/restore/memcpy.ts";
@@ -48,6 +48,18 @@ const fsState = new FsState(pyodide.FS as unknown as EmscriptenFs);
 let jsState = new JsState(module, stackPointer);
 let baseline = new Uint8Array(memory.buffer).slice();
 console.error(`booted in ${Math.round(booted.bootMs)} ms; baseline ${(baseline.length / 2 ** 20).toFixed(1)} MiB; ${N} calls per row after ${WARMUP} warm-up calls`);
+
+/** One cell through the runner's devices, as the executor runs it (no limits but the output cap). */
+function runCellDirect(b: BootedInterpreter, job: { code: string }): { stdout: string; report: string | null } {
+  b.calls.begin(encodeCell(job), new Uint8Array(0), 1 << 20);
+  try {
+    b.runCell();
+  } catch (e) {
+    b.calls.end();
+    throw e;
+  }
+  return b.calls.end();
+}
 
 /** The cell's stdout and report together (what check() looks for is in one or the other). */
 function cellOutput(code: string): string {

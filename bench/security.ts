@@ -5,7 +5,7 @@
 //   node --import tsx bench/security.ts [--calls N]
 // Writes bench/results/security.json and prints a markdown table.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { resetConfinementPlan, confinementPlan } from "../runtime/src/confine/layers.ts";
+import { resetConfinementPlan, confinementPlan } from "../runtime/src/host/confine/layers.ts";
 import { ExecutorProcess } from "../runtime/src/host/executor-process.ts";
 import type { Job } from "../runtime/src/protocol/messages.ts";
 

@@ -1,4 +1,4 @@
-// Branching against the contract's endpoints (../shared/CONTRACT.md): one state made by
+// Branching against the states endpoints (docs/api.md): one state made by
 // POST /v1/states holding a 10^5-element list and a 10^4-key dict, then
 //   POST /v1/states/{id}/eval          one call in a fresh copy of the state (latency)
 //   POST /v1/states/{id}/fork          K branches of a print(2+2)-like cell, K = plan.branches:

@@ -2,18 +2,18 @@
 import type { FastifyInstance } from "fastify";
 import type { LoggerOptions } from "pino";
 import { authenticate, RateLimiter } from "./auth.ts";
-import { Calls } from "./calls.ts";
-import { Placement } from "./states/placement.ts";
-import { StateStore } from "./states/store.ts";
+import { Calls } from "./calls/calls.ts";
+import { Placement } from "./calls/states/placement.ts";
+import { StateStore } from "./calls/states/store.ts";
 import { ToolService } from "./tools/service.ts";
 import { configWarnings, type ArborConfig } from "./config/index.ts";
 import { errors } from "./errors.ts";
 import { UNAVAILABLE_RETRY_SECONDS } from "./http/admission.ts";
 import { recordCall } from "./http/call-record.ts";
 import { Metrics } from "./metrics.ts";
-import { Pool } from "./pool.ts";
+import { Pool } from "./calls/pool.ts";
 import { SnapshotStore, snapshotCacheDir } from "../../runtime/src/host/snapshot-store.ts";
-import { Scheduler } from "./scheduler.ts";
+import { Scheduler } from "./calls/scheduler.ts";
 import { buildServer } from "./server.ts";
 import type { Services } from "./services.ts";
 import type { ExecutorInfo } from "../../runtime/src/protocol/messages.ts";
@@ -58,7 +58,8 @@ export async function createArbor(options: ArborOptions): Promise<Arbor> {
   const scheduler = new Scheduler(pool, config.queue.max_length);
   const states = new StateStore({ maxBytes: config.states.max_bytes, ttlMs: config.states.ttl_ms });
   states.startSweeping();
-  const metrics = new Metrics();
+  // Stored states, read at scrape time like the pool's gauges.
+  const metrics = new Metrics({ states_count: () => states.count, states_bytes: () => states.bytes });
   const services: Services = {
     config,
     pool,

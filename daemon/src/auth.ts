@@ -91,7 +91,4 @@ export class RateLimiter {
     }
   }
 
-  forget(key: string): void {
-    this.windows.delete(key);
-  }
 }

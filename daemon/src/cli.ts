@@ -1,6 +1,8 @@
 // `npx arbor <serve|eval|bench|mcp>`. Each command has --help; exit codes: 0 ok, 1 the Python
 // code failed (eval), 2 usage or config error.
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { availableParallelism } from "node:os";
 import { ConfigError, loadConfig } from "./config/index.ts";
 import { serve } from "./commands/serve.ts";
@@ -64,10 +66,8 @@ export async function main(argv: string[]): Promise<number> {
       case "mcp":
         // A tool process sits beside an editor or agent: a few interpreters, not one per core.
         return await mcpCommand(() => loadConfig({ argv: rest, cpuCount: Math.min(2, availableParallelism()) }));
-      case "bench": {
-        const { runBench } = await import("../../bench/run.ts");
-        return await runBench(rest);
-      }
+      case "bench":
+        return await benchCommand(rest);
       default:
         return unknown(command);
     }
@@ -78,6 +78,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
+}
+
+/** The bench is its own program (bench/run.ts, `npm run bench`): run it, do not import it. */
+function benchCommand(args: string[]): Promise<number> {
+  const script = fileURLToPath(new URL("../../bench/run.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { stdio: "inherit" });
+  return new Promise((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 }
 
 function unknown(command: string): number {

@@ -1,12 +1,12 @@
 // What the routes need, in one object, so that server.ts wires and routes stay thin.
 import type { FastifyBaseLogger, FastifyRequest } from "fastify";
 import type { RateLimiter, Tenant } from "./auth.ts";
-import type { Calls } from "./calls.ts";
+import type { Calls } from "./calls/calls.ts";
 import type { ArborConfig } from "./config/index.ts";
 import type { Metrics } from "./metrics.ts";
-import type { Pool } from "./pool.ts";
-import type { Scheduler } from "./scheduler.ts";
-import type { StateStore } from "./states/store.ts";
+import type { Pool } from "./calls/pool.ts";
+import type { Scheduler } from "./calls/scheduler.ts";
+import type { StateStore } from "./calls/states/store.ts";
 import type { ToolService } from "./tools/service.ts";
 import type { EvalResponse } from "./wire/eval.ts";
 

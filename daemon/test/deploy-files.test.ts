@@ -86,8 +86,8 @@ describe("Dockerfile", () => {
     const build = lines.slice(0, stages.at(-1)!.i).join("\n");
     assert.match(build, /RUN npm ci/);
     assert.match(pkg.scripts.install!, /runtime\/native\/build\.mjs/);
-    assert.match(build, /runtime\/src\/confine\/bundle\.ts/);
-    assert.match(read("runtime/src/confine/bundle.ts"), /export function executorBundle\(/);
+    assert.match(build, /runtime\/src\/host\/confine\/bundle\.ts/);
+    assert.match(read("runtime/src/host/confine/bundle.ts"), /export function executorBundle\(/);
     const named = stages.map(({ l }) => /\sAS\s+(\S+)/i.exec(l)?.[1]).filter(Boolean);
     for (const from of text.matchAll(/COPY --from=(\S+)/g)) assert.ok(named.includes(from[1]), `stage ${from[1]}`);
   });

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { ExecutorProcess } from "../../runtime/src/host/executor-process.ts";
 import { parseFromExecutor } from "../../runtime/src/host/validate.ts";
 import { encodeFrame, FrameDecoder } from "../../runtime/src/protocol/frames.ts";
-import { Pool } from "../src/pool.ts";
+import { Pool } from "../src/calls/pool.ts";
 
 const STATUSES = ["ok", "error", "timeout", "memory_limit", "output_limit", "crashed"];
 

@@ -99,6 +99,15 @@ describe("arbor eval", () => {
     assert.match(limited.stderr, /timeout_ms=300/);
   });
 
+  test("a timeout above the config's max_timeout_ms is refused as for a request (exit 2, no executor)", async () => {
+    const file = join(dir, "ok.py");
+    const configFile = join(dir, "max-timeout.json");
+    writeFileSync(configFile, JSON.stringify({ limits: { timeout_ms: 500, max_timeout_ms: 1000 } }));
+    const run = await arbor(["eval", "--timeout-ms", "999999", file], { env: { ARBOR_CONFIG: configFile } });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /timeout_ms: asked for 999999 ms, the maximum is 1000/);
+  });
+
   test("a file that prints and ends with an expression: exit 0, stdout then the result", () => {
     assert.equal(ok.code, 0, ok.stderr);
     assert.equal(ok.stdout, "hello\n42\n");

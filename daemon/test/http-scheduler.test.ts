@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
 import { test } from "node:test";
-import { OverloadedError, Scheduler, type SchedulerPool } from "../src/scheduler.ts";
+import { OverloadedError, Scheduler, type SchedulerPool } from "../src/calls/scheduler.ts";
 import type { Job, Outcome } from "../../runtime/src/protocol/messages.ts";
 
 class FakeExecutor {

@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Pool } from "../src/pool.ts";
-import { Scheduler } from "../src/scheduler.ts";
+import { Pool } from "../src/calls/pool.ts";
+import { Scheduler } from "../src/calls/scheduler.ts";
 
 let pool: Pool;
 let scheduler: Scheduler;

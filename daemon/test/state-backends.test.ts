@@ -1,4 +1,4 @@
-// The state store backends behind one interface (daemon/src/states/backend.ts): the same
+// The state store backends behind one interface (daemon/src/calls/states/backend.ts): the same
 // semantics in memory and in a real Redis (trees per tenant, parents kept while they have
 // children, delete, tenant isolation, refused images), then what only Redis mode has: two
 // daemons sharing one store, states outliving the daemons and a Redis restart, TTL refresh of
@@ -8,9 +8,9 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { Redis } from "ioredis";
 import type { StateBlob } from "../../runtime/src/protocol/messages.ts";
-import { ParentGoneError, newStateId, type StateBackend } from "../src/states/backend.ts";
-import { MemoryBackend } from "../src/states/memory-backend.ts";
-import { RedisBackend } from "../src/states/redis-backend.ts";
+import { ParentGoneError, newStateId, type StateBackend } from "../src/calls/states/backend.ts";
+import { MemoryBackend } from "../src/calls/states/memory-backend.ts";
+import { RedisBackend } from "../src/calls/states/redis-backend.ts";
 import { RedisServer, waitFor } from "./support/services.ts";
 
 const IMAGE = "00112233445566aa";

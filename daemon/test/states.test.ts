@@ -6,8 +6,8 @@ import { after, before, describe, test } from "node:test";
 import { request } from "undici";
 import { createArbor, type Arbor } from "../src/app.ts";
 import { loadConfig } from "../src/config/index.ts";
-import { Placement } from "../src/states/placement.ts";
-import { StateStore } from "../src/states/store.ts";
+import { Placement } from "../src/calls/states/placement.ts";
+import { StateStore } from "../src/calls/states/store.ts";
 import type { ExecutorProcess } from "../../runtime/src/host/executor-process.ts";
 
 const KEYS = { acme: "acme-key-1", beta: "beta-key-2" };
@@ -41,6 +41,7 @@ function client(base: string, key: string) {
 
 describe("states and forks", () => {
   let arbor: Arbor;
+  let base: string;
   let acme: ReturnType<typeof client>;
   let beta: ReturnType<typeof client>;
   let root: string;
@@ -54,6 +55,7 @@ describe("states and forks", () => {
       ],
     });
     arbor = started.arbor;
+    base = started.base;
     acme = client(started.base, KEYS.acme);
     beta = client(started.base, KEYS.beta);
     const made = await acme.create("data = list(range(10**5))\nindex = {i: str(i) for i in range(1000)}\nopen('notes.txt', 'w').write('root')\ncounter = 0");
@@ -61,6 +63,13 @@ describe("states and forks", () => {
     root = made.body.state_id;
   });
   after(() => arbor.close());
+
+  test("/metrics counts the stored states and their bytes", async () => {
+    const text = await (await request(`${base}/metrics`)).body.text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, "m").exec(text)?.[1]);
+    assert.ok(value("arbor_states") >= 1, text.slice(0, 300));
+    assert.ok(value("arbor_states_bytes") > 1000);
+  });
 
   test("POST /v1/states answers 201 with the eval fields and a state_id", async () => {
     const made = await acme.create("x = 41\nx + 1");

@@ -120,10 +120,10 @@ if (existsSync(join(launcherDir, "arbor-launch.c"))) {
   if (l.status !== 0) console.warn("arbor: executor launcher failed to build; executors will run without Landlock and uid drop");
 }
 
-// The executor bundle (runtime/src/confine/bundle.ts), built now so that an install that is
+// The executor bundle (runtime/src/host/confine/bundle.ts), built now so that an install that is
 // read-only afterwards (a container image, a root-owned global install) never needs to write it
 // when the daemon starts. The daemon rebuilds it only when a source is newer.
-const bundleTs = join(here, "..", "src", "confine", "bundle.ts");
+const bundleTs = join(here, "..", "src", "host", "confine", "bundle.ts");
 if (existsSync(bundleTs)) {
   const script = `const { executorBundle } = await import(${JSON.stringify(pathToFileURL(bundleTs).href)}); const r = executorBundle(); if ("error" in r) console.warn("arbor: " + r.error);`;
   const b = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "--eval", script], { cwd: join(here, "..", ".."), stdio: "inherit" });

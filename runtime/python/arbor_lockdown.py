@@ -8,7 +8,7 @@ references themselves: import hooks, modules, their namespaces, the copies CPyth
 builtin modules, the types the C core made for JsProxies, every attribute of the FFI classes the
 C core still holds. The executor strips the packages from the stdlib zip, removes
 `_pyodide_core` from the builtin table, and seals the one wasm import every JsProxy is made
-through (runtime/src/confine/wasm-imports.ts), so what the C core keeps cannot make one either.
+through (runtime/src/engine/pyodide/wasm-imports.ts), so what the C core keeps cannot make one either.
 """
 
 import gc

@@ -11,8 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import type { SecurityReport } from "../src/confine/report.ts";
-import type { SelfTestReport } from "../src/confine/selftest.ts";
+import type { SecurityReport } from "../src/host/confine/report.ts";
+import type { SelfTestReport } from "../src/executor/confine/selftest.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const FIXTURE = "runtime/test/fixtures/confined-executor.ts";

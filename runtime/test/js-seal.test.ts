@@ -4,16 +4,18 @@
 // and Emscripten's memory views are repaired after a call stopped mid-growth.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { runCellDirect } from "../src/interpreter/boot.ts";
-import { Interpreter } from "../src/interpreter/interpreter.ts";
+import { PyodideEngine } from "../src/engine/pyodide/pyodide-engine.ts";
+import { Interpreter } from "../src/executor/interpreter.ts";
 
 describe("the sealed JS side of an interpreter", () => {
   let interp: Interpreter;
+  let engine: PyodideEngine;
   let module: Record<string, any>;
   let pyodide: Record<string, any>;
   before(async () => {
     interp = await Interpreter.create({});
-    pyodide = interp.booted.pyodide as unknown as Record<string, any>;
+    engine = interp.engine as PyodideEngine;
+    pyodide = engine.pyodide as unknown as Record<string, any>;
     module = pyodide._module;
   });
 
@@ -48,26 +50,26 @@ describe("the sealed JS side of an interpreter", () => {
   });
 
   test("no JsProxy can be made after the seal, whoever asks", () => {
-    const before = interp.booted.gate.refusedJsProxies;
+    const before = engine.refusedJsProxies;
     // The C core's own entry point, called the way Pyodide's JS does: it gets NULL, not a proxy.
     const made = module._JsProxy_create({ anything: true });
     module._PyErr_Clear();
     assert.equal(made, 0);
-    assert.equal(interp.booted.gate.refusedJsProxies, before + 1);
-    const seen = runCellDirect(interp.booted, { code: "print('still fine')" });
+    assert.equal(engine.refusedJsProxies, before + 1);
+    const seen = interp.runCellNow({ code: "print('still fine')" });
     assert.equal(seen.stdout, "still fine\n");
     interp.reset();
   });
 
   test("memory views left on a detached buffer (a call stopped mid-growth) are rebuilt", () => {
     const grow = WebAssembly.Memory.prototype.grow;
-    grow.call(interp.booted.memory, 1); // grows without Emscripten rebuilding its views
-    assert.notEqual(module.HEAPU8.buffer, interp.booted.memory.buffer);
+    grow.call(engine.memory, 1); // grows without Emscripten rebuilding its views
+    assert.notEqual(module.HEAPU8.buffer, engine.memory.buffer);
     assert.equal(interp.fingerprint().parts.heap_views, "false");
-    interp.booted.memoryCap.refreshViews();
-    assert.equal(module.HEAPU8.buffer, interp.booted.memory.buffer);
+    engine.repairAfterStop();
+    assert.equal(module.HEAPU8.buffer, engine.memory.buffer);
     assert.equal(interp.fingerprint().parts.heap_views, "true");
-    const seen = runCellDirect(interp.booted, { code: "print(sum(range(100)))" });
+    const seen = interp.runCellNow({ code: "print(sum(range(100)))" });
     assert.equal(seen.stdout, "4950\n");
     interp.reset();
   });

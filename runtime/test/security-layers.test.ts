@@ -9,8 +9,8 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { confinementPlan } from "../src/confine/layers.ts";
-import { SELFTEST_MARK, type SelfTestReport } from "../src/confine/selftest.ts";
+import { confinementPlan } from "../src/host/confine/layers.ts";
+import { SELFTEST_MARK, type SelfTestReport } from "../src/executor/confine/selftest.ts";
 import { ExecutorProcess } from "../src/host/executor-process.ts";
 import { job } from "./helpers.ts";
 

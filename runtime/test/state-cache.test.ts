@@ -4,9 +4,9 @@
 // byte-identical to what it was when the state was captured.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { execute } from "../src/execute.ts";
-import { Interpreter } from "../src/interpreter/interpreter.ts";
-import { StateCache } from "../src/interpreter/states.ts";
+import { execute } from "../src/executor/execute.ts";
+import { Interpreter } from "../src/executor/interpreter.ts";
+import { StateCache } from "../src/executor/state-cache.ts";
 
 const LIMITS = { timeout_ms: 10_000, memory_mb: 256, max_output_bytes: 1 << 20 };
 const CHILDREN = 24;
@@ -24,11 +24,11 @@ describe("state cache", () => {
   const run = (code: string, base: string | null, checkpoint?: string) => {
     const { outcome: out } = execute(interp, null, { code, ...LIMITS, base_state: base ?? undefined, checkpoint_id: checkpoint }, 0, states);
     assert.equal(out.status, "ok", JSON.stringify(out.error));
-    if (checkpoint) captured.set(checkpoint, Buffer.from(new Uint8Array(interp.booted.memory.buffer).slice()));
+    if (checkpoint) captured.set(checkpoint, Buffer.from(new Uint8Array(interp.engine.memory.buffer).slice()));
     restore();
     return out;
   };
-  const memoryNow = () => Buffer.from(new Uint8Array(interp.booted.memory.buffer));
+  const memoryNow = () => Buffer.from(new Uint8Array(interp.engine.memory.buffer));
 
   before(async () => {
     interp = await Interpreter.create({});

@@ -7,7 +7,7 @@ import { after, before, describe, test } from "node:test";
 import fc from "fast-check";
 import { ExecutorProcess } from "../src/host/executor-process.ts";
 import type { StateBlob } from "../src/protocol/messages.ts";
-import { stateBlobSchema } from "../src/protocol/state-blob-schema.ts";
+import { stateBlobSchema } from "../src/protocol/schemas.ts";
 import { decodeState, encodeState, peekState, STATE_FORMAT_VERSION, StateEnvelopeError } from "../src/protocol/state-envelope.ts";
 import { job } from "./helpers.ts";
 

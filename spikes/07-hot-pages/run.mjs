@@ -3,8 +3,8 @@
 // the heap is backed by transparent huge pages before and after tracking starts.
 // Run: node --import tsx spikes/07-hot-pages/run.mjs
 import { readFileSync } from "node:fs";
-import { bootInterpreter } from "../../runtime/src/interpreter/boot.ts";
-import { JsState } from "../../runtime/src/interpreter/js-state.ts";
+import { bootInterpreter } from "../../runtime/src/engine/pyodide/boot.ts";
+import { JsState } from "../../runtime/src/engine/pyodide/js-state.ts";
 import { createDirtyStrategy } from "../../runtime/src/restore/dirty.ts";
 import { loadNative } from "../../runtime/src/restore/native.ts";
 import { iterations, now, report } from "../lib.mjs";

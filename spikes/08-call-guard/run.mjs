@@ -6,10 +6,10 @@
 // Rounds alternate the variants so machine noise hits all three alike. CPU is the whole process
 // (every thread), per call.
 // Run: node --import tsx spikes/08-call-guard/run.mjs   (ITER=calls per round, ROUNDS=rounds)
-import { execute } from "../../runtime/src/execute.ts";
+import { execute } from "../../runtime/src/executor/execute.ts";
 import { createCallGuard } from "../../runtime/src/executor/call-guard.ts";
-import { Interpreter } from "../../runtime/src/interpreter/interpreter.ts";
-import { StateCache } from "../../runtime/src/interpreter/states.ts";
+import { Interpreter } from "../../runtime/src/executor/interpreter.ts";
+import { StateCache } from "../../runtime/src/executor/state-cache.ts";
 import { iterations, now, percentiles } from "../lib.mjs";
 
 const SETUP = "big = list(range(10**5))\nd = {i: str(i) for i in range(10**4)}";

@@ -1,8 +1,11 @@
 // A failed host call, carried as the Python exception the executor will raise.
 // Thrown inside the bridge and turned into a reply by performHostCall; never crosses to callers.
 
-// TypeError, ToolError and ToolMemoryError come from tool calls (daemon/src/tools/).
-export type HostErrorType = "PermissionError" | "OSError" | "TimeoutError" | "ValueError" | "TypeError" | "ToolError" | "ToolMemoryError";
+import type { z } from "zod";
+import type { HostErrorType as HostErrorTypes } from "./messages.ts";
+
+/** The Python exception types a host call can raise (bridge/messages.ts; tools add TypeError, ToolError, ToolMemoryError). */
+export type HostErrorType = z.output<typeof HostErrorTypes>;
 
 export class HostCallError extends Error {
   readonly type: HostErrorType;

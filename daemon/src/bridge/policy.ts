@@ -1,5 +1,6 @@
 // The capability policy: config schema with defaults, and the effective policy of one eval
 // (tenant policy ∩ request capabilities). Parsed once at start, then frozen.
+import { deepFreeze } from "../util/deep-freeze.ts";
 import { isAbsolute, normalize } from "node:path";
 import { z } from "zod";
 import { type HostPattern, parseHostPattern } from "./host-pattern.ts";
@@ -118,14 +119,6 @@ export type ShellPolicy = NonNullable<CapabilitiesConfig["shell"]>;
 export type ShellRule = ShellPolicy["allow"][number];
 export type WebFetchPolicy = NonNullable<CapabilitiesConfig["web_fetch"]>;
 export type ToolsPolicy = ToolsGrant;
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object" && !(value instanceof RegExp) && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 /** Validate a `capabilities` config block once, at start. Throws an Error naming each bad key. */
 export function parseCapabilitiesConfig(raw: unknown, where = "capabilities"): CapabilitiesConfig {

@@ -1,7 +1,10 @@
 // `arbor eval FILE|-`: one call on a local executor, without a daemon. Limits come from the same
-// config as `arbor serve` (--config FILE, ARBOR_CONFIG, ARBOR_* variables, embedded defaults).
+// config as `arbor serve` (--config FILE, ARBOR_CONFIG, ARBOR_* variables, embedded defaults),
+// resolved by the same function as a request's (the open tenant's limits, caps included).
 import { ExecutorProcess } from "../../../runtime/src/host/executor-process.ts";
-import type { ArborConfig } from "../config/index.ts";
+import { SnapshotStore, snapshotCacheDir } from "../../../runtime/src/host/snapshot-store.ts";
+import { openTenant, resolveCallLimits, type ArborConfig } from "../config/index.ts";
+import { ArborError } from "../errors.ts";
 import { requiredLayersInForce } from "./require-layers.ts";
 
 export async function evalCommand(args: string[], read: (path: string) => string, config: ArborConfig): Promise<number> {
@@ -11,22 +14,26 @@ export async function evalCommand(args: string[], read: (path: string) => string
     return 2;
   }
   const timeoutArg = args.indexOf("--timeout-ms");
-  const limits = config.limits;
-  const timeout = timeoutArg >= 0 ? Number(args[timeoutArg + 1]) : limits.timeout_ms;
-  if (!Number.isInteger(timeout) || timeout <= 0) {
+  const timeout = timeoutArg >= 0 ? Number(args[timeoutArg + 1]) : undefined;
+  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout <= 0)) {
     console.error("arbor eval: --timeout-ms takes a positive integer");
     return 2;
   }
   const code = read(file);
-  if (!requiredLayersInForce(config, "arbor eval")) return 2;
-  const executor = await ExecutorProcess.spawn();
+  let limits;
   try {
-    const outcome = await executor.run({
-      code,
-      timeout_ms: timeout,
-      memory_mb: limits.memory_mb,
-      max_output_bytes: limits.max_output_bytes,
-    });
+    limits = resolveCallLimits({ code, timeout_ms: timeout }, openTenant(config).limits);
+  } catch (e) {
+    if (!(e instanceof ArborError)) throw e;
+    console.error(`arbor eval: ${e.message}`);
+    return 2;
+  }
+  if (!requiredLayersInForce(config, "arbor eval")) return 2;
+  // A daemon's cached engine snapshot makes the one boot faster; without one, a full boot.
+  const snapshot = new SnapshotStore(snapshotCacheDir()).cached() ?? undefined;
+  const executor = await ExecutorProcess.spawn({ snapshot });
+  try {
+    const outcome = await executor.run({ code, ...limits });
     if (args.includes("--json")) {
       console.log(JSON.stringify(outcome, null, 2));
     } else {

@@ -1,7 +1,7 @@
 // `security.require`: the OS confinement layers without which a command that runs executors
 // (serve, mcp, eval) refuses to start. Checked before any executor boots; the reasons go to stderr.
 import type { ArborConfig } from "../config/index.ts";
-import { securityReport, unmetRequirements, type SecurityReport } from "../../../runtime/src/confine/report.ts";
+import { securityReport, unmetRequirements, type SecurityReport } from "../../../runtime/src/host/confine/report.ts";
 
 /** The security report when every required layer is in force, else null (after saying why). */
 export function requiredLayersInForce(config: ArborConfig, prefix: string): SecurityReport | null {

@@ -3,7 +3,7 @@
 import { createArbor, type Arbor } from "../app.ts";
 import type { ArborConfig } from "../config/index.ts";
 import { loggerOptions } from "../logging.ts";
-import { securitySummary } from "../../../runtime/src/confine/report.ts";
+import { securitySummary } from "../../../runtime/src/host/confine/report.ts";
 import { requiredLayersInForce } from "./require-layers.ts";
 
 export async function serve(config: ArborConfig): Promise<number> {

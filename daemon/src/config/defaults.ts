@@ -1,7 +1,7 @@
 // The embedded default config: the single place where default values live. `loadConfig` layers
 // the config file, env vars and flags over it, so every key of a file is optional.
 import { availableParallelism } from "node:os";
-import type { OsLayer } from "../../../runtime/src/confine/layer-names.ts";
+import type { OsLayer } from "../../../runtime/src/host/confine/layer-names.ts";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 

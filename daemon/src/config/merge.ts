@@ -16,23 +16,6 @@ export function deepMerge(base: unknown, over: unknown): unknown {
   return out;
 }
 
-/** Paths of the values a layer sets (objects are descended, everything else is a leaf). */
-export function leafPaths(value: unknown, prefix: Path = []): Path[] {
-  if (!isPlainObject(value)) return [prefix];
-  const keys = Object.keys(value);
-  if (keys.length === 0) return [prefix];
-  return keys.flatMap((key) => leafPaths(value[key], [...prefix, key]));
-}
-
-export function deepFreeze<T>(value: T): T {
-  // RegExps (compiled policy patterns) stay usable as they are.
-  if (typeof value === "object" && value !== null && !(value instanceof RegExp) && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
-
 /** `limits.timeout_ms`, `tenants[0].api_key`. */
 export function formatPath(path: Path): string {
   let out = "";

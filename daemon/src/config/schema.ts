@@ -1,7 +1,7 @@
 // The config schema: strict (unknown keys are errors) and validated once, on the merged layers.
 import { z } from "zod";
 import { CapabilitiesConfig } from "../bridge/policy.ts";
-import { OS_LAYERS } from "../../../runtime/src/confine/layer-names.ts";
+import { OS_LAYERS } from "../../../runtime/src/host/confine/layer-names.ts";
 import { LOG_LEVELS } from "./defaults.ts";
 import { toolsSchema } from "../tools/config.ts";
 

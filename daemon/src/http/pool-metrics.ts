@@ -1,7 +1,7 @@
 // Pool and queue numbers into the metrics: gauges read at scrape time, and the pool's cumulative
 // counters (hard kills, crashes, respawns) turned into counter increments by diffing.
 import type { Metrics } from "../metrics.ts";
-import type { PoolStats } from "../pool.ts";
+import type { PoolStats } from "../calls/pool.ts";
 
 export interface PoolSource {
   stats(): PoolStats;

@@ -2,7 +2,7 @@
 // calls-per-minute, then the call path.
 import type { FastifyPluginAsync } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { tenantOf } from "../http/admission.ts";
+import { admitCall, httpCallSite, runCall } from "../http/run-call.ts";
 import { BEARER_SECURITY } from "../http/openapi.ts";
 import { errorEnvelope, evalRequest, evalResponse } from "../wire/eval.ts";
 import type { Services } from "../services.ts";
@@ -20,20 +20,9 @@ export function evalRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const tenant = tenantOf(request);
-        services.rateLimiter.enforce(tenant);
-        const aborted = new AbortController();
-        // A client that goes away cancels its call (queued or running).
-        reply.raw.on("close", () => {
-          if (!reply.raw.writableFinished) aborted.abort();
-        });
-        const { response } = await services.calls.eval(request.body, {
-          requestId: String(request.id),
-          tenant,
-          signal: aborted.signal,
-        });
-        services.callFinished(request.log, tenant, response, request.body.code);
-        return response;
+        const site = httpCallSite(request, reply);
+        admitCall(services, site);
+        return runCall(services, site, request.body);
       },
     );
   };

@@ -6,7 +6,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { healthResponse as baseHealth, readyResponse } from "../http/health-schemas.ts";
 import type { Services } from "../services.ts";
-import { requiredLayers, securityReport } from "../../../runtime/src/confine/report.ts";
+import { requiredLayers, securityReport } from "../../../runtime/src/host/confine/report.ts";
 import { toolsHealth } from "../tools/wire.ts";
 
 const layer = z.object({ active: z.boolean(), detail: z.string() });
@@ -27,7 +27,8 @@ export function healthRoutes(services: Services): FastifyPluginAsync {
     const app = base.withTypeProvider<ZodTypeProvider>();
     // Never silently: every layer this machine cannot provide is logged once at startup.
     const report = securityReport();
-    const security = { ...report, required: requiredLayers(services.config.security.require, report) };
+    const required = requiredLayers(services.config.security.require, report);
+    const security = { ...report, required };
     if (!security.confined) base.log.warn({ inactive: security.inactive }, "executor confinement incomplete");
     else base.log.info({ layers: Object.keys(security.layers) }, "executor confinement: every layer active");
     app.get(
@@ -47,15 +48,16 @@ export function healthRoutes(services: Services): FastifyPluginAsync {
           queue_depth: services.scheduler.depth,
           restore: info ? { strategy: info.strategy, reason: info.strategy_reason } : null,
           call_guard: info ? { name: info.call_guard, reason: info.call_guard_reason } : null,
-          pyodide: info?.pyodide_version ?? null,
-          engine: info ? { name: "pyodide", version: info.pyodide_version } : null,
+          pyodide: info?.engine.name === "pyodide" ? info.engine.version : null,
+          engine: info?.engine ?? null,
           boot: services.pool.boot,
           isolation: services.pool.isolation,
           spares: pool.spares,
           hard_kills: pool.hardKills,
           crashes: pool.crashes,
           reassigned: pool.reassigned,
-          security,
+          // The in-process layers as the executors reported them (not as the code intends).
+          security: { ...securityReport(info?.lockdown ?? null), required },
           tools: services.tools.health(),
         } as const;
       },

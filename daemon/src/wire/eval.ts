@@ -1,8 +1,13 @@
-// The wire shape of an eval call (../shared/CONTRACT.md): the single source for validation,
-// the OpenAPI document and the SDKs. Unknown fields are rejected (strict objects).
+// The wire shape of an eval call: the single source for validation, the OpenAPI document and
+// the SDKs (sdks/openapi.json). Unknown fields are rejected (strict objects). Shared names come
+// from where they are decided: statuses from the executor protocol, capability names from the
+// bridge's policy, the host-call record from the bridge.
 import { z } from "zod";
+import { callStatusSchema } from "../../../runtime/src/protocol/schemas.ts";
+import { HostCallRecord } from "../bridge/messages.ts";
+import { CAPABILITY_NAMES } from "../bridge/policy.ts";
 
-export const capabilityName = z.enum(["shell", "files", "web_fetch", "tools"]);
+export const capabilityName = z.enum(CAPABILITY_NAMES);
 
 export const wireFile = z.strictObject({
   path: z.string().min(1).max(4096).describe("Path relative to /workspace (the cwd of the code)."),
@@ -22,15 +27,9 @@ export const evalRequest = z.strictObject({
 });
 export type EvalRequest = z.infer<typeof evalRequest>;
 
-export const callStatus = z.enum(["ok", "error", "timeout", "memory_limit", "output_limit", "crashed"]);
+export const callStatus = callStatusSchema;
 
-export const hostCallRecord = z.object({
-  name: z.string(),
-  args_summary: z.string(),
-  outcome: z.enum(["ok", "denied", "error"]),
-  duration_ms: z.number(),
-  detail: z.string().optional(),
-});
+export const hostCallRecord = HostCallRecord;
 
 export const evalResponse = z.object({
   id: z.string().describe("Request id; also in the x-request-id header."),

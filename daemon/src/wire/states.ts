@@ -1,4 +1,4 @@
-// The branching endpoints' wire shapes (../shared/CONTRACT.md): states, evals on a state, forks.
+// The branching endpoints' wire shapes: states, evals on a state, forks.
 import { z } from "zod";
 import { evalRequest, evalResponse } from "./eval.ts";
 

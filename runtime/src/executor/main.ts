@@ -1,19 +1,18 @@
 // The executor child process: boot one interpreter, snapshot it, then serve jobs forever on fd 3.
 // Order per job: run → send the result → restore (so the restore overlaps the daemon's reply).
-import { execute, failedOutcome } from "../execute.ts";
-import { Interpreter } from "../interpreter/interpreter.ts";
-import { StateCache } from "../interpreter/states.ts";
+import { execute } from "./execute.ts";
+import { Interpreter } from "./interpreter.ts";
+import { StateCache } from "./state-cache.ts";
 import type { StrategyName } from "../restore/strategy.ts";
 import { SyncChannel } from "./channel.ts";
-import type { Outcome } from "../protocol/messages.ts";
+import { failedOutcome, type Outcome } from "../protocol/messages.ts";
 import { createCallGuard } from "./call-guard.ts";
 import { recoverAfterTrap } from "./recovery.ts";
 import { disarmTimers } from "./timers.ts";
 import { readSnapshot, writeSnapshot } from "./snapshot-pipe.ts";
-import { makePyodideSnapshot } from "../interpreter/boot.ts";
-import { withDeterministicSources } from "../interpreter/deterministic-boot.ts";
-import { freezeIntrinsics } from "../interpreter/lockdown.ts";
-import { applySeccompIfAsked } from "../confine/seccomp.ts"; // [confine]
+import { engineFactory } from "../engine/engines.ts";
+import { freezeIntrinsics } from "./freeze-intrinsics.ts";
+import { applySeccompIfAsked } from "./confine/seccomp.ts"; // [confine]
 
 const channel = new SyncChannel();
 
@@ -26,43 +25,45 @@ process.on("uncaughtException", (err) => {
   }
 });
 
-// ARBOR_BOOT=make-snapshot: this process only makes the Pyodide snapshot every executor boots
+// ARBOR_BOOT=make-snapshot: this process only makes the engine's snapshot every executor boots
 // from, writes it to fd 4 and exits. ARBOR_BOOT=snapshot: boot from the one on fd 4.
 if (process.env.ARBOR_BOOT === "make-snapshot") {
-  writeSnapshot(await withDeterministicSources(makePyodideSnapshot));
+  writeSnapshot(await engineFactory().makeSnapshot());
   process.exit(0);
 }
 const snapshot = process.env.ARBOR_BOOT === "snapshot" ? readSnapshot() : undefined;
 const interp = await Interpreter.create({ strategy: (process.env.ARBOR_RESTORE || undefined) as StrategyName | undefined, snapshot });
-const guard = createCallGuard(interp.booted.interrupt);
+const engine = interp.engine;
+const guard = createCallGuard(engine.interrupt);
 const states = new StateCache(interp.baseline);
 // Last init steps: no JS timer is armed from here on, nothing of ours patches an intrinsic,
 // and the fingerprint of the state outside linear memory is taken (recovery.ts compares to it).
-interp.liveTimers = disarmTimers();
+engine.liveTimers = disarmTimers();
 freezeIntrinsics();
 const snapshotFingerprint = interp.fingerprint();
-// [confine] OS layer from here on: no exec, sockets, writes, foreign signals (runtime/src/confine).
+// [confine] OS layer from here on: no exec, sockets, writes, foreign signals (runtime/src/executor/confine).
 applySeccompIfAsked();
 channel.send({
   t: "ready",
   info: {
     pid: process.pid,
+    engine: engine.info,
     strategy: interp.strategy.name,
     strategy_reason: interp.strategyReason,
     call_guard: guard.name,
     call_guard_reason: guard.reason,
-    boot_ms: Math.round(interp.booted.bootMs),
+    boot_ms: Math.round(engine.bootMs),
     baseline_bytes: interp.baselineBytes,
     image: interp.image,
     boot: snapshot ? "snapshot" : "full",
-    pyodide_version: interp.pyodide.version,
+    lockdown: engine.lockdown as Record<string, number | string | string[]>,
   },
 });
 
 // Python's host calls: forwarded to the daemon, which checks policy and performs them; Python
 // blocks until the answer. Pings that arrive meanwhile are answered; nothing else may.
 let hostCallId = 0;
-interp.booted.hostTransport.current = (request: Uint8Array): Uint8Array => {
+engine.hostTransport.current = (request: Uint8Array): Uint8Array => {
   let call: unknown;
   try {
     call = JSON.parse(Buffer.from(request).toString("utf8"));

@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
 import type { Duplex } from "node:stream";
 import { encodeFrame, FrameDecoder } from "../protocol/frames.ts";
-import type { CallStatus, ExecutorInfo, FromExecutor, Job, Outcome, StateFingerprintReport, ToExecutor } from "../protocol/messages.ts";
+import { failedOutcome, type CallStatus, type ExecutorInfo, type FromExecutor, type Job, type Outcome, type StateFingerprintReport, type ToExecutor } from "../protocol/messages.ts";
 import { launchSpec } from "./launch.ts";
 import { parseFromExecutor } from "./validate.ts";
 
@@ -23,8 +23,6 @@ export interface SpawnOptions {
   /** Recycle the executor after this many calls (hygiene against slow leaks outside linear memory). */
   recycleAfterCalls?: number;
   bootTimeoutMs?: number;
-  /** Performs a host call for the job that is running; the reply goes back to Python. */
-  onHostCall?: (call: unknown) => Promise<unknown>;
 }
 
 export interface RunOptions {
@@ -222,7 +220,6 @@ export class ExecutorProcess extends EventEmitter {
         clearTimeout(p.timer);
         this.pending = null;
         p.resolve(msg.outcome);
-        this.emit("idle");
         return;
       }
       case "pong":
@@ -285,16 +282,7 @@ export class ExecutorProcess extends EventEmitter {
   }
 }
 
+/** A call whose executor went away: the daemon's own view of how it ended. */
 function lostOutcome(status: CallStatus, message: string, execMs = 0): Outcome {
-  const type = status === "timeout" ? "TimeoutError" : "InterpreterCrash";
-  return {
-    status,
-    stdout: "",
-    stderr: "",
-    result: null,
-    error: { type, message, traceback: "" },
-    truncated: false,
-    timing: { restore_ms: 0, exec_ms: execMs },
-    memory_bytes: 0,
-  };
+  return failedOutcome(status, { type: status === "timeout" ? "TimeoutError" : "InterpreterCrash", message, traceback: "" }, { execMs });
 }

@@ -5,13 +5,13 @@
 // executor, so "requested" means "in force".
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { confinementPlan, type ConfinementPlan } from "../confine/layers.ts";
-import { quietFlags } from "../confine/node-flags.ts";
-import { readablePaths } from "../confine/paths.ts";
+import { WASM_PAGE } from "../wasm-page.ts";
+import { confinementPlan, type ConfinementPlan } from "./confine/layers.ts";
+import { quietFlags } from "./confine/node-flags.ts";
+import { readablePaths } from "./confine/paths.ts";
 
 const MAIN = fileURLToPath(new URL("../executor/main.ts", import.meta.url));
 const TSX = import.meta.resolve("tsx");
-const WASM_PAGE_MB = 1 / 16; // 64 KiB
 
 export interface LaunchOptions {
   strategy?: string;
@@ -30,6 +30,7 @@ export function launchSpec(options: LaunchOptions, plan: ConfinementPlan = confi
   // No host environment: only our own settings.
   const env: NodeJS.ProcessEnv = {};
   if (options.strategy) env.ARBOR_RESTORE = options.strategy;
+  if (process.env.ARBOR_ENGINE) env.ARBOR_ENGINE = process.env.ARBOR_ENGINE;
   if (options.recycleAfterCalls) env.ARBOR_RECYCLE_AFTER = String(options.recycleAfterCalls);
   if (options.boot && options.boot !== "full") env.ARBOR_BOOT = options.boot;
   if (plan.seccomp.active) env.ARBOR_SECCOMP = "1";
@@ -37,7 +38,7 @@ export function launchSpec(options: LaunchOptions, plan: ConfinementPlan = confi
   if (process.env.ARBOR_CONFINE_SELFTEST) env.ARBOR_CONFINE_SELFTEST = process.env.ARBOR_CONFINE_SELFTEST;
   // No code generation from strings: a JS object that leaks to Python cannot become Function("...").
   const node = ["--disallow-code-generation-from-strings"];
-  if (plan.wasm_memory_cap.active) node.push(`--wasm-max-mem-pages=${Math.floor(plan.wasm_memory_cap.max_mb / WASM_PAGE_MB)}`);
+  if (plan.wasm_memory_cap.active) node.push(`--wasm-max-mem-pages=${Math.floor((plan.wasm_memory_cap.max_mb * 2 ** 20) / WASM_PAGE)}`);
   if (!plan.bundle) return { command: process.execPath, args: [...node, "--import", TSX, MAIN], env };
 
   // From the runtime the executor reads (a staged copy when the executor uid cannot read the installed one).
@@ -47,7 +48,7 @@ export function launchSpec(options: LaunchOptions, plan: ConfinementPlan = confi
     node.push(...plan.permission_flags, ...quietFlags());
     for (const p of withoutNested(paths.scripts)) node.push(`--allow-fs-read=${p}`);
   }
-  const nodeArgs = [...node, "--import", join(plan.files.runtime, "src/confine/preload.mjs"), plan.bundle];
+  const nodeArgs = [...node, "--import", join(plan.files.runtime, "src/executor/confine/preload.mjs"), plan.bundle];
   if (!plan.launcher) return { command: process.execPath, args: nodeArgs, env };
 
   const launcher: string[] = [];

@@ -5,14 +5,16 @@
 // and every executor booted from the same snapshot reaches the same post-init bytes (states
 // move between them).
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ExecutorProcess } from "./executor-process.ts";
 
-/** Bumped whenever what runs before the snapshot changes (pre-imports, deterministic boot). */
+/** Bumped when the snapshot's layout changes in a way the sources below do not show. */
 const SNAPSHOT_FORMAT = 1;
+/** Everything that runs before the snapshot is taken: a change to any of it makes a new snapshot. */
+const BOOT_SOURCES = ["../../python", "../engine"].map((dir) => fileURLToPath(new URL(dir, import.meta.url)));
 
 export interface Snapshot {
   bytes: Uint8Array;
@@ -32,9 +34,24 @@ export function snapshotCacheDir(): string | null {
   return configured ? join(configured, "snapshots") : fileURLToPath(new URL("../../../.arbor-cache/snapshots", import.meta.url));
 }
 
+/** The engine the executors run (they get ARBOR_ENGINE from the daemon's environment). */
+export function engineName(): string {
+  return process.env.ARBOR_ENGINE || "pyodide";
+}
+
 function cacheKey(): string {
   const pyodide = (createRequire(import.meta.url)("pyodide/package.json") as { version: string }).version;
-  return createHash("sha256").update(`${SNAPSHOT_FORMAT}|${pyodide}|${process.version}|${process.arch}`).digest("hex").slice(0, 24);
+  const hash = createHash("sha256").update(`${SNAPSHOT_FORMAT}|${engineName()}|${pyodide}|${process.version}|${process.arch}`);
+  for (const dir of BOOT_SOURCES) hashTree(hash, dir);
+  return hash.digest("hex").slice(0, 24);
+}
+
+function hashTree(hash: ReturnType<typeof createHash>, dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) hashTree(hash, path);
+    else if (entry.isFile()) hash.update(entry.name).update(readFileSync(path));
+  }
 }
 
 export class SnapshotStore {
@@ -42,7 +59,7 @@ export class SnapshotStore {
 
   /** `cacheDir`: where to keep the snapshot between starts (null: memory only). */
   constructor(cacheDir: string | null) {
-    this.file = cacheDir ? join(cacheDir, `pyodide-${cacheKey()}.snapshot`) : null;
+    this.file = cacheDir ? join(cacheDir, `${engineName()}-${cacheKey()}.snapshot`) : null;
   }
 
   async get(): Promise<Snapshot> {
@@ -52,6 +69,11 @@ export class SnapshotStore {
     const bytes = await ExecutorProcess.makeSnapshot();
     this.write(bytes);
     return { bytes, source: "made", ms: performance.now() - started };
+  }
+
+  /** The snapshot kept by an earlier start, if there is one (never makes one). */
+  cached(): Uint8Array | null {
+    return this.read();
   }
 
   /** A cached snapshot that executors could not boot from (another Pyodide build): gone. */

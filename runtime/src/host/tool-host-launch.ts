@@ -1,5 +1,5 @@
 // How the tool host process (the daemon's WebAssembly tool runner) is launched and confined. It
-// reuses the executors' layers (runtime/src/confine/): the launcher's Landlock rules and uid drop,
+// reuses the executors' layers (runtime/src/host/confine/): the launcher's Landlock rules and uid drop,
 // Node's permission model, the seccomp filter, an empty environment, no code generation from
 // strings. What differs from an executor: the tool host reads the transpiled tools and the
 // tenants' files roots, and writes those roots a tool may write (then the seccomp filter, which
@@ -8,10 +8,10 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, realpathSync, renameSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { confinementPlan, type Layer } from "../confine/layers.ts";
-import { readablePaths, RUNTIME_DIR } from "../confine/paths.ts";
+import { confinementPlan, type Layer } from "./confine/layers.ts";
+import { readablePaths, RUNTIME_DIR } from "./confine/paths.ts";
 
-export { applySeccompIfAsked } from "../confine/seccomp.ts";
+export { applySeccompIfAsked } from "../executor/confine/seccomp.ts";
 
 /** Two levels below runtime/, like runtime/src/* modules, so their relative paths resolve the same. */
 export const TOOL_HOST_BUNDLE_DIR = join(RUNTIME_DIR, "build/tool-host");

@@ -15,8 +15,8 @@
 //   ..      the pages: raw-deflated, each XOR-ed with its parent page (StateBlob.pages_b64, not base64)
 // The pages go in as bytes, not base64: a stored state costs 3/4 of what the wire form does.
 import { z } from "zod";
-import type { StateBlob } from "../interpreter/states.ts";
-import { fsDeltaSchema, MAX_PAGES, stateIdSchema } from "./state-blob-schema.ts";
+import type { StateBlob } from "./messages.ts";
+import { fsDeltaSchema, MAX_PAGES, stateIdSchema } from "./schemas.ts";
 
 export const STATE_FORMAT_VERSION = 1;
 const MAGIC = Buffer.from("ARST", "latin1");

@@ -1,9 +1,9 @@
 // One interface for every way of putting a wasm linear memory back to its post-init baseline.
 // The executor picks the best strategy the kernel allows at start (dirty → cow → memcpy) and logs
 // which one and why. Strategies only know about a WebAssembly.Memory and baseline bytes: nothing
-// of Pyodide (the out-of-memory state is restored by runtime/src/interpreter/).
+// of Pyodide (the state outside memory is restored by the engine, runtime/src/engine/).
 
-export const WASM_PAGE = 65536;
+export { WASM_PAGE } from "../wasm-page.ts";
 /** Host page size used for dirty tracking (x86-64 Linux). */
 export const HOST_PAGE = 4096;
 

@@ -1,0 +1,118 @@
+// One async interface for where kept states live: this process's memory (the embedded default,
+// memory-backend.ts) or Redis shared by every daemon of a cluster (redis-backend.ts). Both keep
+// a tree per tenant whose nodes are page diffs against their parent, store each blob in its
+// envelope (format version + snapshot image, runtime/src/protocol/state-envelope.ts), and share
+// the memory store's semantics: a parent is kept while it has children; a deleted parent
+// disappears from the API at once and from storage with its last child; every use refreshes the
+// TTL of the state and its ancestors.
+import { randomBytes } from "node:crypto";
+import type { StateBlob } from "../../../../runtime/src/protocol/messages.ts";
+import type { StateEnvelopeError } from "../../../../runtime/src/protocol/state-envelope.ts";
+
+/** What the API shows of a state, and what a call needs to run on it. */
+export interface StateMeta {
+  id: string;
+  tenant: string;
+  parentId: string | null;
+  /** 1 for a state made from a fresh interpreter, parent's depth + 1 otherwise. */
+  depth: number;
+  /** What keeping it costs: its envelope (compressed page diff + filesystem delta). */
+  bytes: number;
+  createdAt: Date;
+  /** Live states made from this one. */
+  children: number;
+  /** The snapshot image its pages were taken against. */
+  image: string;
+}
+
+/** A state id is `st_` + 16 base64url chars; anything else names no state (and no key). */
+export const STATE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function newStateId(): string {
+  return `st_${randomBytes(12).toString("base64url")}`;
+}
+
+/** Why a state cannot be used. */
+export type StateMiss =
+  /** No such state for this tenant (never made, deleted, expired, evicted, or another tenant's). */
+  | { ok: false; reason: "not_found" }
+  /**
+   * The state is stored but one of its ancestors is not (evicted from Redis, or expired there):
+   * its pages are diffs against that ancestor, so it can never run again. The API answers
+   * `state_not_found` and says which ancestor is gone.
+   */
+  | { ok: false; reason: "ancestor_gone"; ancestor: string };
+
+export type StateLookup = { ok: true; state: StateMeta } | StateMiss;
+
+export type StateChain =
+  | {
+      ok: true;
+      /** The chain from the root down to the state. */
+      ids: string[];
+      /** The blobs of the chain that `held` did not claim, root first (what an executor must load). */
+      blobs: StateBlob[];
+    }
+  | StateMiss
+  /** A blob of the chain was taken against another snapshot image or in another format: never loaded. */
+  | { ok: false; reason: "incompatible"; stateId: string; error: StateEnvelopeError };
+
+/** The parent of a checkpoint is no longer stored: the child (a diff against it) cannot be kept. */
+export class ParentGoneError extends Error {
+  override readonly name = "ParentGoneError";
+  constructor(readonly parentId: string) {
+    super(`parent state ${parentId} is gone`);
+  }
+}
+
+/** The store itself cannot be reached (Redis down): the call should be retried later (503). */
+export class StateStoreUnavailableError extends Error {
+  override readonly name = "StateStoreUnavailableError";
+  constructor(cause: unknown) {
+    super(`state store unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+export interface StateBackend {
+  readonly kind: "memory" | "redis";
+
+  /**
+   * Keeps a checkpoint made by this tenant (its parent, if any, must still be stored: else
+   * ParentGoneError). The blob is wrapped with this daemon's snapshot image.
+   */
+  add(tenant: string, blob: StateBlob): Promise<StateMeta>;
+
+  /** A visible state of this tenant; refreshes the TTL of it and its ancestors. */
+  get(tenant: string, id: string): Promise<StateLookup>;
+
+  /**
+   * The blobs an executor needs to run on `id`: the chain from the root, minus the states
+   * `held(id)` says the executor already holds (an executor holding a state holds its ancestors).
+   * Works on a deleted state while it is still stored (a call that already found its base
+   * finishes). Blobs of another image or format are refused, never returned.
+   */
+  chain(tenant: string, id: string, held?: (id: string) => boolean): Promise<StateChain>;
+
+  /** Hides the state from the API; false when there is no visible state to delete. */
+  delete(tenant: string, id: string): Promise<boolean>;
+
+  /** Called with the id of every state this daemon will not see again (executors may drop it). */
+  onForget(listener: (id: string) => void): void;
+
+  /** For metrics: states and bytes held by this process (the whole store in memory mode). */
+  stats(): { states: number; bytes: number };
+
+  /** Starts background upkeep (TTL sweeping). */
+  start(): void;
+
+  close(): Promise<void>;
+}
+
+export interface BackendOptions {
+  ttlMs: number;
+  /**
+   * The snapshot image of this daemon's executors (ExecutorInfo.image). A function, since it is
+   * known once the first executor has booted; every blob is stamped and checked with it.
+   */
+  image: () => string;
+}
