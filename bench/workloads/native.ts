@@ -73,3 +73,32 @@ export async function timeNative(python3: string, programs: Array<[name: string,
   if (r.code !== 0) throw new Error(`native timing failed: ${r.stderr.slice(-1000)}`);
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as Record<string, number>;
 }
+
+/**
+ * Each program's first run in a fresh python3 process that has already imported `preload` (what
+ * Arbor's snapshot holds): cold per-process caches (re, functools, ...) like every Arbor call, warm
+ * imports. Compile + exec, ms. Modules python3 lacks are skipped.
+ */
+const COLD = String.raw`
+import importlib, json, sys, time, types
+job = json.load(sys.stdin)
+for m in job["preload"]:
+    try:
+        importlib.import_module(m)
+    except Exception:
+        pass
+mod = types.ModuleType("__main__")
+sys.modules["__main__"] = mod
+t = time.perf_counter()
+exec(compile(job["code"], "<program>", "exec"), mod.__dict__)
+print(json.dumps((time.perf_counter() - t) * 1000))
+`;
+
+export async function timeNativeCold(python3: string, programs: Array<[name: string, code: string]>, preload: string[], concurrency = 2): Promise<Record<string, number>> {
+  const times = await mapLimit(programs, concurrency, async ([name, code]) => {
+    const r = await runNative(python3, ["-c", COLD], JSON.stringify({ preload, code }));
+    if (r.code !== 0) throw new Error(`${name}: cold native run failed: ${r.stderr.slice(-500)}`);
+    return [name, Math.round(Number(r.stdout.trim().split("\n").pop()) * 1e4) / 1e4] as const;
+  });
+  return Object.fromEntries(times);
+}
