@@ -19,7 +19,10 @@ export interface ComputeBench {
 export interface ComputeResult {
   bench: string;
   iterations: number;
+  /** Wall time per timed iteration (time.perf_counter). */
   ms_per_iter: number;
+  /** time.process_time per iteration, warm-up included (process CPU natively; a wall clock in Pyodide). */
+  cpu_ms_per_iter: number;
 }
 
 export const COMPUTE_DIR = fileURLToPath(new URL(".", import.meta.url));

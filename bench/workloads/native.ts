@@ -44,7 +44,7 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, in
 
 /**
  * In one python3 process: for each program, compile + exec it once unrecorded (imports, caches),
- * then `runs` times; the median ms of those runs per program. Each run gets a fresh `__main__`, the
+ * then `runs` times; the median ms of those runs per program (wall, or process CPU with "cpu"). Each run gets a fresh `__main__`, the
  * default decimal context and recursion limit, so one program's settings do not leak into the next.
  * Compile is inside the timed part because Arbor's exec_ms includes it too.
  */
@@ -52,6 +52,7 @@ const TIMER = String.raw`
 import decimal, json, statistics, sys, time, types
 programs = json.load(sys.stdin)
 runs = int(sys.argv[1])
+clock = time.process_time if sys.argv[2] == "cpu" else time.perf_counter
 limit = sys.getrecursionlimit()
 out = {}
 def once(src):
@@ -59,17 +60,17 @@ def once(src):
     sys.modules["__main__"] = mod
     decimal.setcontext(decimal.Context())
     sys.setrecursionlimit(limit)
-    t = time.perf_counter()
+    t = clock()
     exec(compile(src, "<program>", "exec"), mod.__dict__)
-    return (time.perf_counter() - t) * 1000
+    return (clock() - t) * 1000
 for name, src in programs:
     once(src)
     out[name] = round(statistics.median(once(src) for _ in range(runs)), 4)
 print(json.dumps(out))
 `;
 
-export async function timeNative(python3: string, programs: Array<[name: string, code: string]>, runs: number): Promise<Record<string, number>> {
-  const r = await runNative(python3, ["-c", TIMER, String(runs)], JSON.stringify(programs), 600_000);
+export async function timeNative(python3: string, programs: Array<[name: string, code: string]>, runs: number, clock: "wall" | "cpu" = "wall"): Promise<Record<string, number>> {
+  const r = await runNative(python3, ["-c", TIMER, String(runs), clock], JSON.stringify(programs), 600_000);
   if (r.code !== 0) throw new Error(`native timing failed: ${r.stderr.slice(-1000)}`);
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as Record<string, number>;
 }

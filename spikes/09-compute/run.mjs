@@ -1,13 +1,16 @@
 // Which V8 flags and which Node version run Pyodide's CPython fastest, and what each costs at boot.
 // For every Node version (20 = the installed one; 22 and 24 from the npm registry through npx) and
 // every flag set below that the version knows, child.mjs boots an interpreter in its own process
-// (Interpreter.create, timed), runs the workload corpus's 160 correct programs three times (the first
-// pass meets every code path cold) and the compute suite (bench/compute/) `RUNS` times. Native
-// python3 runs the same compute suite and the same corpus in this run, before and after the
-// children, for the ratios. Prints markdown tables; the findings are in README.md.
-//   node --import tsx spikes/09-compute/run.mjs            (RUNS=3, NODES=20,22,24, CONFIGS=all)
-//   RUNS=1 NODES=20 CONFIGS=default,no-dynamic-tiering node --import tsx spikes/09-compute/run.mjs
+// (Interpreter.create, timed), runs the workload corpus's 160 correct programs three times (the
+// first pass meets every code path cold) and the compute suite (bench/compute/) RUNS times. The
+// whole matrix runs ROUNDS times, interleaved, so a burst of load hits every configuration alike.
+// Native python3 runs the same compute suite and corpus before and after the children. Ratios use
+// CPU time (native: time.process_time; Arbor: the Node process's CPU, all threads), which other
+// processes on the machine disturb far less than wall time; wall ratios are printed too.
+//   node --import tsx spikes/09-compute/run.mjs     (RUNS=3 ROUNDS=2 NODES=20,22,24 CONFIGS=all)
+//   RUNS=1 ROUNDS=1 NODES=20 CONFIGS=default,no-dynamic-tiering node --import tsx spikes/09-compute/run.mjs
 import { execFileSync, spawn } from "node:child_process";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { loadComputeSuite, parseComputeOutput } from "../../bench/compute/suite.ts";
 import { loadCorpus } from "../../bench/workloads/corpus.ts";
@@ -16,6 +19,7 @@ import { runNative, timeNative } from "../../bench/workloads/native.ts";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CHILD = fileURLToPath(new URL("./child.mjs", import.meta.url));
 const RUNS = Number(process.env.RUNS ?? 3);
+const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const NODES = (process.env.NODES ?? "20,22,24").split(",");
 
 /** name → V8 flags. A set is run only on Node versions whose `--v8-options` list every flag. */
@@ -28,11 +32,11 @@ const ALL_CONFIGS = {
   "no-lazy+no-dynamic-tiering": ["--no-wasm-lazy-compilation", "--no-wasm-dynamic-tiering"],
   "tiering-budget-180k": ["--wasm-tiering-budget=180000"],
 };
-const CONFIGS = Object.fromEntries(Object.entries(ALL_CONFIGS).filter(([k]) => !process.env.CONFIGS || process.env.CONFIGS.split(",").includes(k)));
+const CONFIGS = Object.entries(ALL_CONFIGS).filter(([k]) => !process.env.CONFIGS || process.env.CONFIGS.split(",").includes(k));
 
 function nodeBinary(major) {
   if (process.versions.node.split(".")[0] === major) return process.execPath;
-  // npx caches the package; the binary it runs is the one we spawn directly afterwards.
+  // npx caches the package; the binary it runs is the one spawned directly afterwards.
   return execFileSync("npx", ["-y", "-p", `node@${major}`, "node", "-p", "process.execPath"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
 }
 
@@ -64,29 +68,31 @@ const median = (xs) => {
 };
 const geomean = (xs) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
 const f2 = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const load = () => loadavg()[0].toFixed(1);
 
 async function nativeBaseline(python3) {
-  const suite = loadComputeSuite();
   const compute = {};
-  for (const b of suite) {
+  for (const b of loadComputeSuite()) {
     compute[b.name] = [];
     for (let i = 0; i < RUNS; i++) {
       const r = await runNative(python3, ["-"], b.code);
       if (r.code !== 0) throw new Error(`${b.name} (python3): ${r.stderr.slice(-500)}`);
-      compute[b.name].push(parseComputeOutput(b, r.stdout).ms_per_iter);
+      const out = parseComputeOutput(b, r.stdout);
+      compute[b.name].push({ wall: out.ms_per_iter, cpu: out.cpu_ms_per_iter });
     }
   }
-  const programs = loadCorpus().filter((e) => e.variant === "correct");
-  const times = await timeNative(python3, programs.map((e) => [e.program, e.code]), 3);
-  return { compute, corpus_ms: Object.values(times).reduce((a, b) => a + b, 0) };
+  const programs = loadCorpus().filter((e) => e.variant === "correct").map((e) => [e.program, e.code]);
+  const sum = (t) => Object.values(t).reduce((a, b) => a + b, 0);
+  return { compute, corpus: { wall_ms: sum(await timeNative(python3, programs, 3, "wall")), cpu_ms: sum(await timeNative(python3, programs, 3, "cpu")) } };
 }
 
 const python3 = execFileSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).trim();
 const pyVersion = execFileSync(python3, ["--version"], { encoding: "utf8" }).trim();
-console.error(`native baseline (${pyVersion}) ...`);
+const loadStart = loadavg().map((x) => x.toFixed(1)).join(" ");
+console.error(`native baseline (${pyVersion}), load ${loadStart} ...`);
 const before = await nativeBaseline(python3);
 
-const results = [];
+const matrix = [];
 const notRun = [];
 for (const major of NODES) {
   let node;
@@ -97,17 +103,20 @@ for (const major of NODES) {
     continue;
   }
   const known = knownFlags(node);
-  for (const [name, flags] of Object.entries(CONFIGS)) {
+  for (const [name, flags] of CONFIGS) {
     const missing = flags.filter((f) => !known.has(flagName(f)));
-    if (missing.length) {
-      notRun.push(`Node ${major} ${name}: V8 has no ${missing.join(", ")}`);
-      continue;
-    }
-    console.error(`Node ${major} ${name} ...`);
+    if (missing.length) notRun.push(`Node ${major} ${name}: V8 has no ${missing.join(", ")}`);
+    else matrix.push({ major, node, name, flags, outs: [], loads: [] });
+  }
+}
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const m of matrix) {
+    console.error(`round ${round}: Node ${m.major} ${m.name} (load ${load()}) ...`);
+    m.loads.push(load());
     try {
-      results.push({ major, name, ...(await runChild(node, flags)) });
+      m.outs.push(await runChild(m.node, m.flags));
     } catch (e) {
-      notRun.push(`Node ${major} ${name}: ${e.message.split("\n").slice(0, 3).join(" ")}`);
+      m.error = e.message.split("\n").slice(0, 3).join(" ");
     }
   }
 }
@@ -115,22 +124,37 @@ console.error("native baseline again ...");
 const after = await nativeBaseline(python3);
 
 const names = Object.keys(before.compute);
-const nativeMs = Object.fromEntries(names.map((n) => [n, median([...before.compute[n], ...after.compute[n]])]));
-const nativeCorpus = Math.min(before.corpus_ms, after.corpus_ms);
+const nativeCompute = (kind) => Object.fromEntries(names.map((n) => [n, median([...before.compute[n], ...after.compute[n]].map((x) => x[kind]))]));
+const native = { cpu: nativeCompute("cpu"), wall: nativeCompute("wall") };
+const nativeCorpus = { cpu: Math.min(before.corpus.cpu_ms, after.corpus.cpu_ms), wall: Math.min(before.corpus.wall_ms, after.corpus.wall_ms) };
 
-console.log(`# Compute spike: ${new Date().toISOString().slice(0, 16)}, ${pyVersion} native, RUNS=${RUNS}\n`);
-console.log(`Native python3: compute ms/iter ${names.map((n) => `${n} ${f2(nativeMs[n])}`).join(", ")}; corpus (160 correct programs, warm, compile + exec) ${f2(nativeCorpus)} ms (before ${f2(before.corpus_ms)}, after ${f2(after.corpus_ms)}).\n`);
-console.log("| Node | flags | boot ms | corpus pass 1 / 2 / 3 ms (÷ native) | compute geomean ÷ native (median run) | compute geomean, first run |");
-console.log("|---|---|---|---|---|---|");
-for (const r of results) {
-  const ratio = geomean(names.map((n) => median(r.compute[n]) / nativeMs[n]));
-  const first = geomean(names.map((n) => r.compute[n][0] / nativeMs[n]));
-  const passes = r.corpus_ms.map((ms) => `${ms} (${(ms / nativeCorpus).toFixed(1)}×)`).join(" / ");
-  console.log(`| ${r.node} | ${r.name} \`${r.flags.join(" ") || "(none)"}\` | ${r.boot_ms} | ${passes} | ${ratio.toFixed(2)}× | ${first.toFixed(2)}× |`);
+/** Per benchmark: the median over every run of every round; "first": the median of each round's first run. */
+function computeRatios(m, kind) {
+  const per = Object.fromEntries(names.map((n) => [n, median(m.outs.flatMap((o) => o.compute[n].map((x) => x[kind]))) / native[kind][n]]));
+  const first = geomean(names.map((n) => median(m.outs.map((o) => o.compute[n][0][kind])) / native[kind][n]));
+  return { per, geo: geomean(Object.values(per)), first };
 }
-console.log("\nPer benchmark, Arbor-in-process ÷ native (median run):\n");
+
+console.log(`# Compute spike: ${new Date().toISOString().slice(0, 16)}, ${pyVersion} native, RUNS=${RUNS}, ROUNDS=${ROUNDS}; load average ${loadStart} at the start, ${loadavg().map((x) => x.toFixed(1)).join(" ")} at the end\n`);
+console.log(`Native python3 (CPU ms per iteration): ${names.map((n) => `${n} ${f2(native.cpu[n])}`).join(", ")}. Corpus, 160 correct programs warm (compile + exec): ${f2(nativeCorpus.cpu)} ms CPU, ${f2(nativeCorpus.wall)} ms wall.\n`);
+console.log("| Node | flags | boot wall / CPU ms | corpus pass 1 / 2 / 3, CPU ÷ native | compute CPU ÷ native, geomean | … first run | compute wall ÷ native, geomean | loads |");
+console.log("|---|---|---|---|---|---|---|---|");
+for (const m of matrix) {
+  if (!m.outs.length) continue;
+  const boot = `${median(m.outs.map((o) => o.boot.wall_ms))} / ${median(m.outs.map((o) => o.boot.cpu_ms))}`;
+  const passes = [0, 1, 2].map((i) => `${(median(m.outs.map((o) => o.corpus[i].cpu_ms)) / nativeCorpus.cpu).toFixed(2)}×`).join(" / ");
+  const cpu = computeRatios(m, "cpu");
+  const wall = computeRatios(m, "wall");
+  console.log(`| ${m.outs[0].node} | ${m.name} \`${m.flags.join(" ") || "(none)"}\` | ${boot} | ${passes} | ${cpu.geo.toFixed(2)}× | ${cpu.first.toFixed(2)}× | ${wall.geo.toFixed(2)}× | ${m.loads.join(", ")} |`);
+}
+console.log("\nPer benchmark, CPU time ÷ native (median over runs and rounds):\n");
 console.log(`| Node | flags | ${names.join(" | ")} |`);
 console.log(`|---|---|${names.map(() => "---").join("|")}|`);
-for (const r of results) console.log(`| ${r.node} | ${r.name} | ${names.map((n) => (median(r.compute[n]) / nativeMs[n]).toFixed(2)).join(" | ")} |`);
-if (notRun.length) console.log(`\nNot run: ${notRun.join("; ")}.`);
-console.log(`\n@@raw ${JSON.stringify({ before, after, results })}`);
+for (const m of matrix) {
+  if (!m.outs.length) continue;
+  const { per } = computeRatios(m, "cpu");
+  console.log(`| ${m.outs[0].node} | ${m.name} | ${names.map((n) => per[n].toFixed(2)).join(" | ")} |`);
+}
+const failed = matrix.filter((m) => m.error).map((m) => `Node ${m.major} ${m.name}: ${m.error}`);
+if (notRun.length || failed.length) console.log(`\nNot run or failed: ${[...notRun, ...failed].join("; ")}.`);
+console.log(`\n@@raw ${JSON.stringify({ before, after, matrix: matrix.map(({ node: _n, ...m }) => m) })}`);
