@@ -170,7 +170,7 @@ export async function runBench(args: string[]): Promise<number> {
     skipped.push(...r.skipped);
     memory.python3_peak_rss_mb = r.peakRssMb;
   });
-  if (["http", "branching", "workloads", "compute"].some((s) => runs(s as Section))) {
+  if ((["http", "branching", "workloads", "compute"] as const).some(runs)) {
     const daemon = await startDaemon(plan.workers, url);
     try {
       await section("http", async () => {
