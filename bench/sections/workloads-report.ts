@@ -101,7 +101,7 @@ export function corpusMarkdown(r: CorpusReport): string[] {
   if (r.exec_vs_native) {
     const e = r.exec_vs_native;
     out.push(
-      `Interpreter speed on this corpus (Arbor exec_ms p50 of each correct program over the recorded passes at concurrency ${r.runs.find((x) => x.mode === "arbor-http")?.concurrency ?? "–"}, ÷ native python3 compile + exec): ` +
+      `Interpreter speed on this corpus (Arbor exec_ms p50 of each correct program over every recorded Arbor call, ÷ native python3 compile + exec): ` +
         `against native warm (repeated in one process) geometric mean ${e.geomean.toFixed(2)}×, median ${e.p50.toFixed(2)}×; against native cold (first run in a fresh python3 with Arbor's preloaded modules imported, so per-process caches such as re's are empty, as in every Arbor call) geometric mean ${e.geomean_cold.toFixed(2)}×, median ${e.p50_cold.toFixed(2)}× (${e.programs} programs). ` +
         `Summed: ${fmt(e.sum_exec_ms)} ms in Arbor, ${fmt(e.sum_native_ms)} ms native warm, ${fmt(e.sum_native_cold_ms)} ms native cold. Largest ratios:`,
     );

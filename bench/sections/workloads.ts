@@ -155,7 +155,7 @@ export async function workloadsSection(plan: Plan, url: string, python3: string 
   const runs: CorpusRun[] = [];
   const native = new Map<string, Verdict>();
   const native_vs_expected: string[] = [];
-  let arborAtWorkers: Call[] = [];
+  const arborCalls: Call[] = [];
   for (const c of concurrencies) {
     // python3 first: its first row is the reference verdict of every entry.
     const py = await drive(work, c, python3Caller(python3));
@@ -178,7 +178,7 @@ export async function workloadsSection(plan: Plan, url: string, python3: string 
         ...toRun("arbor-http", c, ar.results, ar.wallMs, native),
         first_pass: { programs_per_s: round((warm.results.length / warm.wallMs) * 1000, 1), exec: summarize(warm.results.map((x) => x.timing!.exec_ms)) },
       });
-      if (c === plan.workers) arborAtWorkers = ar.results;
+      arborCalls.push(...ar.results);
       const r = runs.at(-1)!;
       log(`workloads arbor c=${c}: ${r.programs_per_s} programs/s, wall p50 ${r.wall.p50_ms} ms, exec p50 ${r.exec?.p50_ms} ms, ${r.disagreements.length} disagreement(s)`);
     } finally {
@@ -225,7 +225,7 @@ export async function workloadsSection(plan: Plan, url: string, python3: string 
     runs,
     ratios,
     native_vs_expected,
-    exec_vs_native: execVsNative(arborAtWorkers, nativeMs, coldMs),
+    exec_vs_native: execVsNative(arborCalls, nativeMs, coldMs),
     print_http,
     readyz,
     print_over_readyz: print_http && readyz ? round(print_http.p50_ms / readyz.p50_ms, 2) : undefined,
