@@ -3,21 +3,20 @@
 // / "error"). A corpus entry whose verdict differs between the two would make the bench's
 // comparison meaningless, and a broken variant that passes would not be a bug.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import { ExecutorProcess } from "../../runtime/src/host/executor-process.ts";
 import type { Job } from "../../runtime/src/protocol/messages.ts";
+import { resolvePython3 } from "../lib/machine.ts";
 import { loadCorpus, loadPrograms, parseProgram, type CorpusEntry } from "../workloads/corpus.ts";
 import { mapLimit, runNative } from "../workloads/native.ts";
 
 const entries = loadCorpus();
 
+/** The interpreter itself, not a pyenv-style shim (which costs ~0.3 s per process). */
 function python3(): string {
-  try {
-    return execFileSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).trim();
-  } catch (e) {
-    throw new Error(`python3 is needed for the corpus test (install Debian's python3 package): ${(e as Error).message}`);
-  }
+  const r = resolvePython3();
+  if ("error" in r) throw new Error(`python3 is needed for the corpus test (install Debian's python3 package): ${r.error}`);
+  return r.path;
 }
 
 /** Compiles every code in one python3 process; returns the indexes that do not compile. */
