@@ -12,6 +12,9 @@
 //               keep-alive undici: sequential, then concurrency 2/8/32, with calls/s
 //   branching   /v1/states: eval in a state, fork with K = 1/8/64/256/1024 branches (forks/s),
 //               memory per stored state; "not available in this build" on a 404
+//   workloads   the realistic corpus (bench/workloads/) over HTTP vs a python3 subprocess per
+//               program, at concurrency workers and 2 × workers; verdicts checked against python3
+//   compute     interpreter speed: bench/compute/ natively and in Arbor, ratio per benchmark
 // Writes bench/results/<date>[-quick].{json,md,svg} and prints the markdown.
 // Options: --quick; --only pyodide,executor,... (sections); --workloads print,sqlite,...;
 // --url http://host:port (use a running daemon for http and branching; its memory is not read).
@@ -26,12 +29,14 @@ import { RESULT_PREFIX, type Branching, type MemoryReport, type Plan, type Resul
 import { round, type Summary } from "./lib/stats.ts";
 import { WORKLOADS, workloadsNamed } from "./lib/workloads.ts";
 import { branchingSection } from "./sections/branching.ts";
+import { computeSection } from "./sections/compute.ts";
 import { executorSection } from "./sections/executor.ts";
 import { httpSection } from "./sections/http.ts";
 import { subprocessSection } from "./sections/subprocess.ts";
+import { workloadsSection } from "./sections/workloads.ts";
 
 const QUICK_WORKLOADS = ["print", "json-100k", "sqlite"];
-const SECTIONS = ["pyodide", "executor", "subprocess", "http", "branching"] as const;
+const SECTIONS = ["pyodide", "executor", "subprocess", "http", "branching", "workloads", "compute"] as const;
 type Section = (typeof SECTIONS)[number];
 
 export function makePlan(quick: boolean, workloads: string[]): Plan {
@@ -128,6 +133,8 @@ export async function runBench(args: string[]): Promise<number> {
   const skipped: Skipped[] = [];
   const memory: MemoryReport = { executors: [] };
   let branching: Branching = { available: false, forks: [], reason: "section not run" };
+  let corpus: Results["corpus"];
+  let compute: Results["compute"];
   let ping: Summary | undefined;
   let pyodideVersion = "unknown";
   const warnings: string[] = [];
@@ -163,7 +170,7 @@ export async function runBench(args: string[]): Promise<number> {
     skipped.push(...r.skipped);
     memory.python3_peak_rss_mb = r.peakRssMb;
   });
-  if (runs("http") || runs("branching")) {
+  if ((["http", "branching", "workloads", "compute"] as const).some(runs)) {
     const daemon = await startDaemon(plan.workers, url);
     try {
       await section("http", async () => {
@@ -175,6 +182,13 @@ export async function runBench(args: string[]): Promise<number> {
       });
       await section("branching", async () => {
         branching = await branchingSection(plan, daemon.url, daemon.pid, log);
+      });
+      const python3 = "path" in py ? py.path : null;
+      await section("workloads", async () => {
+        corpus = await workloadsSection(plan, daemon.url, python3, log);
+      });
+      await section("compute", async () => {
+        compute = await computeSection(plan, daemon.url, python3, log);
       });
     } finally {
       await daemon.stop();
@@ -208,6 +222,8 @@ export async function runBench(args: string[]): Promise<number> {
     ping,
     branching,
     memory,
+    corpus,
+    compute,
   };
   if (!runs("pyodide")) results.machine.pyodide = "314.0.7 (pyodide section not run)";
   const dir = fileURLToPath(new URL("./results/", import.meta.url));

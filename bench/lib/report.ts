@@ -1,6 +1,8 @@
 // Markdown for a results file: the same tables docs/benchmarks.md shows.
 import { machineLine } from "./machine.ts";
 import type { Results, Row } from "./results.ts";
+import { computeMarkdown } from "../sections/compute-report.ts";
+import { corpusMarkdown } from "../sections/workloads-report.ts";
 
 /** Table order and the words for each row. */
 export const ROW_LABELS: Array<[id: string, label: string]> = [
@@ -130,5 +132,7 @@ export function renderMarkdown(res: Results): string {
     out.push("");
   }
   if (m.python3_peak_rss_mb !== undefined) out.push(`\`python3 -c 'print(2+2)'\`: peak RSS ${m.python3_peak_rss_mb} MiB per process.\n`);
+  if (res.corpus) out.push(...corpusMarkdown(res.corpus));
+  if (res.compute) out.push(...computeMarkdown(res.compute));
   return out.join("\n");
 }

@@ -1,6 +1,8 @@
 // The shape of bench/results/<date>.json and the run plan every section receives.
 import type { Budget, Summary, Timed } from "./stats.ts";
 import type { Machine, ProcMemory } from "./machine.ts";
+import type { ComputeReport } from "../sections/compute-report.ts";
+import type { CorpusReport } from "../sections/workloads-report.ts";
 
 export interface Plan {
   quick: boolean;
@@ -99,6 +101,10 @@ export interface Results {
   ping?: Summary;
   branching: Branching;
   memory: MemoryReport;
+  /** The realistic corpus (section "workloads"). */
+  corpus?: CorpusReport;
+  /** Interpreter speed against native python3 (section "compute"). */
+  compute?: ComputeReport;
 }
 
 /** What a section child process prints as its last stdout line. */

@@ -1,0 +1,121 @@
+// The shape of the "workloads" section's results (results.json `corpus`) and its markdown.
+import type { Summary } from "../lib/stats.ts";
+
+export type CorpusMode = "arbor-http" | "python3-subprocess";
+
+export interface CorpusRun {
+  mode: CorpusMode;
+  concurrency: number;
+  /** Calls recorded: corpus entries × passes. */
+  calls: number;
+  wall_ms: number;
+  programs_per_s: number;
+  /** Client wall time per call (request to parsed answer; spawn to exit for python3). */
+  wall: Summary;
+  /** Arbor only: the daemon's own timing of each call, and wall − exec_ms. */
+  queue?: Summary;
+  restore?: Summary;
+  exec?: Summary;
+  total?: Summary;
+  overhead?: Summary;
+  /** Arbor only: the unrecorded warm-up pass before the recorded ones (each entry once, code paths still cold). */
+  first_pass?: { programs_per_s: number; exec: Summary };
+  /** Outcome counts (Arbor: status; python3: pass/fail by exit code). */
+  outcomes: Record<string, number>;
+  /** Calls whose verdict differs from native python3's for the same entry. */
+  disagreements: string[];
+}
+
+export interface ExecVsNative {
+  /** Programs compared (correct variants). */
+  programs: number;
+  /** Geometric mean and median of Arbor exec_ms ÷ native warm (compile + exec, repeated in one process) ms. */
+  geomean: number;
+  p50: number;
+  /** The same against native cold: the first run in a fresh python3 that has Arbor's preloaded modules imported. */
+  geomean_cold: number;
+  p50_cold: number;
+  /** The programs with the largest ratios (against warm). */
+  slowest: Array<{ program: string; exec_ms: number; native_ms: number; native_cold_ms: number; ratio: number; ratio_cold: number }>;
+  /** Sums over programs: where the corpus's time goes. */
+  sum_exec_ms: number;
+  sum_native_ms: number;
+  sum_native_cold_ms: number;
+}
+
+export interface CorpusReport {
+  programs: number;
+  entries: number;
+  categories: string[];
+  passes: number;
+  /** Native (compile + exec) ms of the correct programs, measured in this run. */
+  native_ms: { p50: number; p90: number; max: number; over_20ms: number; sum: number };
+  runs: CorpusRun[];
+  ratios: Array<{ concurrency: number; arbor_per_s: number; python3_per_s: number; ratio: number }>;
+  /** python3 verdicts against the corpus's expected ones (a corpus defect when not empty). */
+  native_vs_expected: string[];
+  exec_vs_native?: ExecVsNative;
+  print_http?: Summary;
+  readyz?: Summary;
+  /** print(2+2) p50 ÷ GET /readyz p50, both over the same keep-alive connection. */
+  print_over_readyz?: number;
+}
+
+const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
+const pp = (s: Summary | undefined) => (s ? `${fmt(s.p50_ms)} / ${fmt(s.p99_ms)}` : "–");
+const MODE: Record<CorpusMode, string> = { "arbor-http": "Arbor over HTTP (keep-alive)", "python3-subprocess": "`python3` subprocess per program" };
+
+export function corpusMarkdown(r: CorpusReport): string[] {
+  const out: string[] = [];
+  out.push("## Realistic workloads (`bench/workloads/`)");
+  out.push("");
+  out.push(
+    `${r.programs} programs (function or class + asserts; ${r.categories.length} categories: ${r.categories.join(", ")}), each with a correct variant that passes and a broken one that fails: ${r.entries} entries, ${r.passes} pass(es) per row in a shuffled fixed order. ` +
+      `Native time of a correct program (compile + exec, measured in this run): p50 ${fmt(r.native_ms.p50)} ms, p90 ${fmt(r.native_ms.p90)} ms, max ${fmt(r.native_ms.max)} ms, ${r.native_ms.over_20ms} over 20 ms; ${fmt(r.native_ms.sum)} ms for all of them.`,
+  );
+  out.push("");
+  out.push("| row | concurrency | calls | programs/s | wall p50 / p99 ms | queue_ms | restore_ms | exec_ms | total_ms | overhead = wall − exec_ms |");
+  out.push("|---|---|---|---|---|---|---|---|---|---|");
+  for (const x of r.runs) {
+    out.push(`| ${MODE[x.mode]} | ${x.concurrency} | ${x.calls} | ${x.programs_per_s} | ${pp(x.wall)} | ${pp(x.queue)} | ${pp(x.restore)} | ${pp(x.exec)} | ${pp(x.total)} | ${pp(x.overhead)} |`);
+  }
+  out.push("");
+  const firsts = r.runs.filter((x) => x.first_pass);
+  if (firsts.length) {
+    out.push(`Before the recorded passes, each Arbor row ran the corpus once unrecorded (a warm-up: every program's code paths meet the executor's wasm code for the first time): ${firsts.map((x) => `c=${x.concurrency} ${x.first_pass!.programs_per_s} programs/s, exec_ms p50 / p99 ${pp(x.first_pass!.exec)}`).join("; ")}.`);
+    out.push("");
+  }
+  out.push("Daemon timings (queue, restore, exec, total) are p50 / p99 of each call's `timing`; overhead is per call (client wall − that call's exec_ms): HTTP, JSON, scheduling, the executor round trip and the restore.");
+  out.push("");
+  out.push("| concurrency | Arbor programs/s | python3 programs/s | Arbor ÷ python3 |");
+  out.push("|---|---|---|---|");
+  for (const x of r.ratios) out.push(`| ${x.concurrency} | ${x.arbor_per_s} | ${x.python3_per_s} | ${x.ratio.toFixed(2)}× |`);
+  out.push("");
+  const dis = r.runs.flatMap((x) => x.disagreements);
+  out.push(
+    `Verdicts: ${dis.length === 0 ? "every Arbor call agreed with native python3" : `**${dis.length} disagreement(s) with native python3**: ${dis.slice(0, 20).join("; ")}${dis.length > 20 ? "; ..." : ""}`}` +
+      ` (outcomes: ${r.runs.map((x) => `${x.mode === "arbor-http" ? "Arbor" : "python3"} c=${x.concurrency} ${Object.entries(x.outcomes).map(([k, v]) => `${k} ${v}`).join(", ")}`).join("; ")}).` +
+      (r.native_vs_expected.length ? ` **python3 disagreed with the corpus's expected verdicts**: ${r.native_vs_expected.join("; ")}.` : ""),
+  );
+  out.push("");
+  if (r.exec_vs_native) {
+    const e = r.exec_vs_native;
+    out.push(
+      `Interpreter speed on this corpus (Arbor exec_ms p50 of each correct program over every recorded Arbor call, ÷ native python3 compile + exec): ` +
+        `against native warm (repeated in one process) geometric mean ${e.geomean.toFixed(2)}×, median ${e.p50.toFixed(2)}×; against native cold (first run in a fresh python3 with Arbor's preloaded modules imported, so per-process caches such as re's are empty, as in every Arbor call) geometric mean ${e.geomean_cold.toFixed(2)}×, median ${e.p50_cold.toFixed(2)}× (${e.programs} programs). ` +
+        `Summed: ${fmt(e.sum_exec_ms)} ms in Arbor, ${fmt(e.sum_native_ms)} ms native warm, ${fmt(e.sum_native_cold_ms)} ms native cold. Largest ratios:`,
+    );
+    out.push("");
+    out.push("| program | Arbor exec_ms p50 | native warm ms | native cold ms | ÷ warm | ÷ cold |");
+    out.push("|---|---|---|---|---|---|");
+    for (const s of e.slowest) out.push(`| ${s.program} | ${fmt(s.exec_ms)} | ${fmt(s.native_ms)} | ${fmt(s.native_cold_ms)} | ${s.ratio.toFixed(1)}× | ${s.ratio_cold.toFixed(1)}× |`);
+    out.push("");
+  }
+  if (r.print_http && r.readyz) {
+    out.push(
+      `Same run, one keep-alive connection, sequential: \`print(2+2)\` over HTTP p50 ${fmt(r.print_http.p50_ms)} ms (p99 ${fmt(r.print_http.p99_ms)}, n=${r.print_http.n}) vs \`GET /readyz\` p50 ${fmt(r.readyz.p50_ms)} ms (p99 ${fmt(r.readyz.p99_ms)}, n=${r.readyz.n}): ${r.print_over_readyz?.toFixed(2)}× the cost of an HTTP round trip that runs no Python.`,
+    );
+    out.push("");
+  }
+  return out;
+}

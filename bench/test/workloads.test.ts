@@ -1,0 +1,98 @@
+// The workload corpus (bench/workloads/): every program's correct variant passes and its broken
+// variant fails, in native CPython (python3, exit code) and in a real Arbor executor (status "ok"
+// / "error"). A corpus entry whose verdict differs between the two would make the bench's
+// comparison meaningless, and a broken variant that passes would not be a bug.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { ExecutorProcess } from "../../runtime/src/host/executor-process.ts";
+import type { Job } from "../../runtime/src/protocol/messages.ts";
+import { resolvePython3 } from "../lib/machine.ts";
+import { loadCorpus, loadPrograms, parseProgram, type CorpusEntry } from "../workloads/corpus.ts";
+import { mapLimit, runNative } from "../workloads/native.ts";
+
+const entries = loadCorpus();
+
+/** The interpreter itself, not a pyenv-style shim (which costs ~0.3 s per process). */
+function python3(): string {
+  const r = resolvePython3();
+  if ("error" in r) throw new Error(`python3 is needed for the corpus test (install Debian's python3 package): ${r.error}`);
+  return r.path;
+}
+
+/** Compiles every code in one python3 process; returns the indexes that do not compile. */
+async function notCompiling(py: string, codes: string[]): Promise<number[]> {
+  const script = "import json, sys\nbad = []\nfor i, c in enumerate(json.load(sys.stdin)):\n    try:\n        compile(c, '<program>', 'exec')\n    except SyntaxError:\n        bad.append(i)\nprint(json.dumps(bad))";
+  const r = await runNative(py, ["-c", script], JSON.stringify(codes));
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as number[];
+}
+
+describe("workload corpus: shape", () => {
+  test("at least 150 programs over the planned categories, both variants of each, unique names", () => {
+    const programs = loadPrograms();
+    assert.ok(programs.length >= 150, `${programs.length} programs`);
+    assert.equal(entries.length, programs.length * 2);
+    assert.equal(new Set(entries.map((e) => e.name)).size, entries.length);
+    const categories = new Set(programs.map((p) => p.category));
+    for (const c of ["strings", "regex", "dicts", "lists", "sorting", "recursion", "classes", "json", "datetime", "decimal", "itertools", "agent", "graphs", "dp"]) {
+      assert.ok(categories.has(c), `category ${c}`);
+    }
+    for (const e of entries) assert.equal(e.expect, e.variant === "correct" ? "pass" : "fail", e.name);
+    // The broken variant is the correct one with the header's replacements applied, nothing else.
+    for (const p of programs) assert.notEqual(p.correct, p.broken, p.program);
+  });
+
+  test("every program has a native time in native-ms.json", () => {
+    const missing = entries.filter((e) => e.native_ms === undefined).map((e) => e.program);
+    assert.deepEqual([...new Set(missing)], [], "run: node --import tsx bench/workloads/measure-native.ts --write");
+  });
+
+  test("a malformed header is rejected with the program's name", () => {
+    const ok = "# t\n# bug: b\n# break: \"x = 1\" -> \"x = 2\"\nx = 1\nassert x == 1\n";
+    assert.match(parseProgram(ok, "c/p").broken, /x = 2/);
+    assert.doesNotMatch(parseProgram(ok, "c/p").correct, /break:/);
+    assert.throws(() => parseProgram(ok.replace("x = 1\nassert", "y = 1\nassert"), "c/p"), /c\/p: break text "x = 1" occurs 0 times/);
+    assert.throws(() => parseProgram("# t\n# bug: b\nx = 1\n", "c/p"), /no '# break:' line/);
+    assert.throws(() => parseProgram("# t\n# break: \"x\" -> \"y\"\nx = 1\n", "c/p"), /no '# bug:' line/);
+    assert.throws(() => parseProgram("# t\n# bug: b\n# break: \"x\" => \"y\"\nx\n", "c/p"), /expected ' -> '/);
+  });
+});
+
+describe("workload corpus: native python3", () => {
+  const py = python3();
+
+  test("every broken variant still compiles (the bug is in behaviour, not syntax)", async () => {
+    const broken = entries.filter((e) => e.variant === "broken");
+    const bad = await notCompiling(py, broken.map((e) => e.code));
+    assert.deepEqual(bad.map((i) => broken[i]!.name), []);
+  });
+
+  test("correct variants exit 0, broken variants exit non-zero", async () => {
+    const got = await mapLimit(entries, 2, async (e) => ({ e, r: await runNative(py, ["-"], e.code) }));
+    const wrong = got
+      .filter(({ e, r }) => (r.code === 0) !== (e.expect === "pass"))
+      .map(({ e, r }) => `${e.name}: expected ${e.expect}, exit ${r.code} ${r.stderr.trim().split("\n").pop() ?? ""}`);
+    assert.deepEqual(wrong, []);
+  });
+});
+
+describe("workload corpus: Arbor executor", () => {
+  let ex: ExecutorProcess;
+  before(async () => {
+    ex = await ExecutorProcess.spawn();
+  });
+  after(() => ex?.kill("killed_shutdown"));
+
+  const job = (e: CorpusEntry): Job => ({ code: e.code, timeout_ms: 30_000, memory_mb: 256, max_output_bytes: 1 << 20 });
+
+  test("correct variants end with status ok, broken ones with status error (not a SyntaxError)", async () => {
+    const wrong: string[] = [];
+    for (const e of entries) {
+      const o = await ex.run(job(e));
+      const want = e.expect === "pass" ? "ok" : "error";
+      if (o.status !== want) wrong.push(`${e.name}: expected ${want}, got ${o.status} ${o.error ? `${o.error.type}: ${o.error.message.slice(0, 200)}` : ""}`);
+      else if (o.status === "error" && o.error?.type === "SyntaxError") wrong.push(`${e.name}: failed with a SyntaxError`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+});
