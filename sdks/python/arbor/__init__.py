@@ -4,11 +4,24 @@
     with Client(base_url="http://127.0.0.1:8787") as client:
         print(client.eval("6 * 7").result)   # '42'
 """
+from .batch import Batch
+from .batch_poll import DEFAULT_MAX_POLL_INTERVAL_MS, DEFAULT_PAGE_SIZE, DEFAULT_POLL_INTERVAL_MS, next_poll_delay_ms
 from .client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, Client, __version__
+from .enums import (
+    BATCH_STATUSES,
+    CALL_STATUSES,
+    CAPABILITIES,
+    HOST_CALL_OUTCOMES,
+    BatchStatus,
+    CallStatus,
+    Capability,
+    HostCallOutcome,
+)
 from .errors import (
     ERROR_CLASSES,
     RETRYABLE_CODES,
     ArborError,
+    BatchNotFoundError,
     CapabilityDeniedError,
     ConnectionError,
     InternalError,
@@ -23,19 +36,43 @@ from .errors import (
     UnauthorizedError,
     UnavailableError,
     UnsupportedMediaTypeError,
+    WaitTimeoutError,
 )
 from .retry import DEFAULT_RETRY_POLICY, RetryPolicy, parse_retry_after, retry_delay_ms
+from .routes import ROUTES, Route
 from .state import State
 from .transport import RawResponse
-from .types import Branch, EvalResult, HostCall, InputFile, OutputFile, PythonError, StateInfo, Timing
+from .types import (
+    BatchProgress,
+    BatchResult,
+    BatchView,
+    Branch,
+    EvalResult,
+    HostCall,
+    InputFile,
+    OutputFile,
+    Program,
+    ProgressCallback,
+    PythonError,
+    StateInfo,
+    Timing,
+    Tool,
+    ToolParam,
+)
 
 __all__ = [
     "Client",
     "State",
+    "Batch",
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT_MS",
     "__version__",
+    "DEFAULT_POLL_INTERVAL_MS",
+    "DEFAULT_MAX_POLL_INTERVAL_MS",
+    "DEFAULT_PAGE_SIZE",
+    "next_poll_delay_ms",
     "ArborError",
+    "BatchNotFoundError",
     "CapabilityDeniedError",
     "ConnectionError",
     "InternalError",
@@ -50,19 +87,37 @@ __all__ = [
     "UnauthorizedError",
     "UnavailableError",
     "UnsupportedMediaTypeError",
+    "WaitTimeoutError",
     "ERROR_CLASSES",
     "RETRYABLE_CODES",
+    "BATCH_STATUSES",
+    "CALL_STATUSES",
+    "CAPABILITIES",
+    "HOST_CALL_OUTCOMES",
+    "BatchStatus",
+    "CallStatus",
+    "Capability",
+    "HostCallOutcome",
     "DEFAULT_RETRY_POLICY",
     "RetryPolicy",
     "parse_retry_after",
     "retry_delay_ms",
+    "ROUTES",
+    "Route",
     "RawResponse",
+    "BatchProgress",
+    "BatchResult",
+    "BatchView",
     "Branch",
     "EvalResult",
     "HostCall",
     "InputFile",
     "OutputFile",
+    "Program",
+    "ProgressCallback",
     "PythonError",
     "StateInfo",
     "Timing",
+    "Tool",
+    "ToolParam",
 ]

@@ -1,16 +1,19 @@
-"""Client: the entry point. Evals, states, the low-level ``request`` every call goes through,
-and the retry loop for 429s (overloaded, rate_limited)."""
+"""Client: the entry point. Evals, states, batches, tools, the low-level ``request`` every call
+goes through, and the retry loop for 429s (overloaded, rate_limited)."""
 from __future__ import annotations
 
 import time
-from typing import Any, Dict, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Union
 
-from .errors import ArborError, RETRYABLE_CODES
+from .batch import Batch
+from .enums import Capability
+from .errors import RETRYABLE_CODES, ArborError, invalid_response
 from .retry import DEFAULT_RETRY_POLICY, RetryPolicy, retry_delay_ms
+from .routes import ROUTES, route_to
 from .state import State
 from .transport import RawResponse, Transport
-from .types import EvalResult, InputFile
-from .wire import from_wire_eval, invalid_response, to_wire_eval
+from .types import Branch, EvalResult, InputFile, Program, Tool
+from .wire import from_wire_batch_id, from_wire_eval, from_wire_tools, to_wire_batch_spec, to_wire_eval
 
 __version__ = "0.1.0"
 DEFAULT_BASE_URL = "http://127.0.0.1:8787"
@@ -68,7 +71,7 @@ class Client:
         stdin: Optional[str] = None,
         files: Optional[Sequence[InputFile]] = None,
         return_files: Optional[bool] = None,
-        capabilities: Optional[Sequence[str]] = None,
+        capabilities: Optional[Sequence[Capability]] = None,
         seed: Optional[int] = None,
     ) -> EvalResult:
         """Runs ``code`` in a fresh interpreter. Python failures come back as ``status``, not raised."""
@@ -83,7 +86,8 @@ class Client:
             capabilities=capabilities,
             seed=seed,
         )
-        res = self.request("POST", "/v1/eval", json=body, timeout_ms=self.deadline_for(timeout_ms))
+        method, path = route_to(ROUTES["eval"])
+        res = self.request(method, path, json=body, timeout_ms=self.deadline_for(timeout_ms))
         return from_wire_eval(res.body, res.request_id)
 
     def create_state(
@@ -96,7 +100,7 @@ class Client:
         stdin: Optional[str] = None,
         files: Optional[Sequence[InputFile]] = None,
         return_files: Optional[bool] = None,
-        capabilities: Optional[Sequence[str]] = None,
+        capabilities: Optional[Sequence[Capability]] = None,
         seed: Optional[int] = None,
     ) -> State:
         """Runs ``code`` in a fresh interpreter and keeps the resulting state (POST /v1/states)."""
@@ -111,7 +115,8 @@ class Client:
             capabilities=capabilities,
             seed=seed,
         )
-        res = self.request("POST", "/v1/states", json=body, timeout_ms=self.deadline_for(timeout_ms))
+        method, path = route_to(ROUTES["create_state"])
+        res = self.request(method, path, json=body, timeout_ms=self.deadline_for(timeout_ms))
         result = from_wire_eval(res.body, res.request_id)
         if result.state_id is None:
             raise invalid_response("a created state without a state_id", res.request_id)
@@ -121,9 +126,34 @@ class Client:
         """A handle to an existing state by id (no request is made)."""
         return State(self, state_id, None)
 
+    def submit_batch(
+        self,
+        requests: Optional[Sequence[Union[str, Program, dict]]] = None,
+        *,
+        state_id: Optional[str] = None,
+        branches: Optional[Sequence[Union[str, Branch, dict]]] = None,
+    ) -> Batch:
+        """POST /v1/batches: programs (``requests=[...]``) or branches of one state
+        (``state_id=..., branches=[...]``) run as independent jobs on the daemon's workers.
+        Returns at once (202) with the handle."""
+        method, path = route_to(ROUTES["submit_batch"])
+        res = self.request(method, path, json=to_wire_batch_spec(requests, state_id, branches))
+        return Batch(self, from_wire_batch_id(res.body, res.request_id))
+
+    def batch(self, batch_id: str) -> Batch:
+        """A handle to an existing batch by id (no request is made)."""
+        return Batch(self, batch_id)
+
+    def tools(self) -> List[Tool]:
+        """GET /v1/tools: the WebAssembly tools this caller's tenant may call."""
+        method, path = route_to(ROUTES["tools"])
+        res = self.request(method, path)
+        return from_wire_tools(res.body, res.request_id)
+
     def health(self) -> Dict[str, Any]:
         """GET /healthz."""
-        return self.request("GET", "/healthz").body
+        method, path = route_to(ROUTES["health"])
+        return self.request(method, path).body
 
     def request(
         self, method: str, path: str, *, json: Any = None, raw: Optional[str] = None, timeout_ms: Optional[float] = None

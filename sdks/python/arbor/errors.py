@@ -7,7 +7,10 @@ the builtin ``ConnectionError``.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Type
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Type
+
+if TYPE_CHECKING:
+    from .types import BatchProgress
 
 __all__ = [
     "ArborError",
@@ -17,6 +20,7 @@ __all__ = [
     "CapabilityDeniedError",
     "NotFoundError",
     "StateNotFoundError",
+    "BatchNotFoundError",
     "MethodNotAllowedError",
     "PayloadTooLargeError",
     "UnsupportedMediaTypeError",
@@ -25,9 +29,12 @@ __all__ = [
     "InternalError",
     "UnavailableError",
     "ConnectionError",
+    "WaitTimeoutError",
     "ERROR_CLASSES",
     "RETRYABLE_CODES",
     "error_from_response",
+    "error_from_envelope",
+    "invalid_response",
 ]
 
 
@@ -80,6 +87,10 @@ class StateNotFoundError(ArborError):
     pass
 
 
+class BatchNotFoundError(ArborError):
+    pass
+
+
 class MethodNotAllowedError(ArborError):
     pass
 
@@ -116,7 +127,17 @@ class ConnectionError(ArborError):  # noqa: A001 - mirrors the TypeScript SDK's 
         self.timed_out = timed_out
 
 
-#: Wire code -> class. The contract tests fail when a code of the daemon is missing here.
+class WaitTimeoutError(ArborError):
+    """Batch.wait or Batch.results gave up: the batch was not finished within ``timeout_ms``."""
+
+    def __init__(self, message: str, progress: "BatchProgress") -> None:
+        super().__init__(message, code="wait_timeout")
+        #: The batch's progress at the last poll.
+        self.progress = progress
+
+
+#: Wire code -> class. The contract tests fail when a code of the daemon is missing here, and when
+#: one here is not a daemon code (unless listed in sdks/contract/awaiting-daemon.json).
 ERROR_CLASSES: Dict[str, Type[ArborError]] = {
     "invalid_request": InvalidRequestError,
     "limit_exceeded": LimitExceededError,
@@ -124,6 +145,7 @@ ERROR_CLASSES: Dict[str, Type[ArborError]] = {
     "capability_denied": CapabilityDeniedError,
     "not_found": NotFoundError,
     "state_not_found": StateNotFoundError,
+    "batch_not_found": BatchNotFoundError,
     "method_not_allowed": MethodNotAllowedError,
     "payload_too_large": PayloadTooLargeError,
     "unsupported_media_type": UnsupportedMediaTypeError,
@@ -146,11 +168,31 @@ def error_from_response(
 ) -> ArborError:
     """The typed error for a non-2xx response. Bodies that are not the error envelope keep the status."""
     envelope = body.get("error") if isinstance(body, dict) else None
-    envelope = envelope if isinstance(envelope, dict) else {}
+    return error_from_envelope(
+        envelope if isinstance(envelope, dict) else None,
+        f"HTTP {status} without an Arbor error body",
+        status=status,
+        request_id=request_id,
+        retry_after_seconds=retry_after_seconds,
+    )
+
+
+def error_from_envelope(
+    envelope: Optional[Mapping[str, Any]],
+    fallback_message: str,
+    *,
+    status: Optional[int] = None,
+    request_id: Optional[str] = None,
+    retry_after_seconds: Optional[float] = None,
+) -> ArborError:
+    """The typed error for the envelope's ``error`` object (``{code, message, details}``), also
+    used for a batch job's error. Without a str ``code`` it is "unexpected_response" with
+    ``fallback_message``."""
+    envelope = envelope or {}
     code = envelope.get("code") if isinstance(envelope.get("code"), str) else "unexpected_response"
     message = envelope.get("message")
     if not isinstance(message, str):
-        message = f"HTTP {status} without an Arbor error body"
+        message = fallback_message
     cls = ERROR_CLASSES.get(code, ArborError)
     return cls(
         message,
@@ -160,3 +202,8 @@ def error_from_response(
         request_id=request_id,
         retry_after_seconds=retry_after_seconds,
     )
+
+
+def invalid_response(what: str, request_id: Optional[str] = None, *, status: Optional[int] = None) -> ArborError:
+    """The daemon's answer does not have the documented shape (a client-side code)."""
+    return ArborError(f"The daemon sent {what}.", code="invalid_response", status=status, request_id=request_id)

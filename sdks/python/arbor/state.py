@@ -2,11 +2,13 @@
 fresh copy of it, so the state itself never changes; ``checkpoint`` keeps a new one."""
 from __future__ import annotations
 
-import urllib.parse
-from typing import TYPE_CHECKING, Any, List, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union
 
+from .enums import Capability
+from .errors import invalid_response
+from .routes import ROUTES, route_to
 from .types import Branch, EvalResult, InputFile, StateInfo
-from .wire import from_wire_eval, from_wire_state_info, invalid_response, to_wire_branch, to_wire_eval
+from .wire import from_wire_eval, from_wire_state_info, to_wire_eval, to_wire_program
 
 if TYPE_CHECKING:
     from .client import Client
@@ -33,7 +35,7 @@ class State:
         stdin: Optional[str] = None,
         files: Optional[Sequence[InputFile]] = None,
         return_files: Optional[bool] = None,
-        capabilities: Optional[Sequence[str]] = None,
+        capabilities: Optional[Sequence[Capability]] = None,
         seed: Optional[int] = None,
     ) -> EvalResult:
         """Runs ``code`` in a fresh copy of this state; with ``checkpoint=True``, ``result.state_id`` is the new state."""
@@ -49,16 +51,18 @@ class State:
             seed=seed,
             checkpoint=checkpoint,
         )
-        res = self._client.request("POST", f"{self._path}/eval", json=body, timeout_ms=self._client.deadline_for(timeout_ms))
+        method, path = route_to(ROUTES["state_eval"], self._params)
+        res = self._client.request(method, path, json=body, timeout_ms=self._client.deadline_for(timeout_ms))
         return from_wire_eval(res.body, res.request_id)
 
     def fork(self, branches: Sequence[Union[str, Branch, dict]]) -> List[EvalResult]:
         """Runs each branch in its own fresh copy of this state; results in branch order."""
-        wire = [to_wire_branch(b) for b in branches]
+        wire = [to_wire_program(b) for b in branches]
         code_timeout = sum(b.get("timeout_ms", 0) for b in wire)
+        method, path = route_to(ROUTES["state_fork"], self._params)
         res = self._client.request(
-            "POST",
-            f"{self._path}/fork",
+            method,
+            path,
             json={"branches": wire},
             timeout_ms=self._client.deadline_for(code_timeout or None),
         )
@@ -69,12 +73,14 @@ class State:
 
     def info(self) -> StateInfo:
         """GET /v1/states/{id}: parent, depth, size, creation time."""
-        res = self._client.request("GET", self._path)
+        method, path = route_to(ROUTES["state_info"], self._params)
+        res = self._client.request(method, path)
         return from_wire_state_info(res.body, self.id, res.request_id)
 
     def delete(self) -> None:
         """DELETE /v1/states/{id}."""
-        self._client.request("DELETE", self._path)
+        method, path = route_to(ROUTES["state_delete"], self._params)
+        self._client.request(method, path)
 
     def child(self, result: EvalResult) -> "State":
         """A handle to the state a checkpointing eval or branch kept."""
@@ -83,5 +89,5 @@ class State:
         return State(self._client, result.state_id, result)
 
     @property
-    def _path(self) -> str:
-        return f"/v1/states/{urllib.parse.quote(self.id, safe='')}"
+    def _params(self) -> Dict[str, str]:
+        return {"state_id": self.id}

@@ -12,7 +12,7 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
-from .errors import ArborError, ConnectionError, error_from_response
+from .errors import ConnectionError, error_from_response, invalid_response
 from .retry import parse_retry_after
 
 # What a reused keep-alive socket that the server had closed looks like on the next request.
@@ -148,9 +148,4 @@ def _parse_body(data: bytes, status: int, request_id: Optional[str]) -> Any:
         # A non-JSON error body still becomes a typed error, by status; a non-JSON success is a bug.
         if status >= 300:
             return data.decode("utf-8", "replace")
-        raise ArborError(
-            f"The daemon sent a response that is not JSON (HTTP {status}).",
-            code="invalid_response",
-            status=status,
-            request_id=request_id,
-        ) from None
+        raise invalid_response(f"a response that is not JSON (HTTP {status})", request_id, status=status) from None

@@ -2,8 +2,6 @@
 sdks/contract/daemon-config.json, started once per session and killed at the end."""
 from __future__ import annotations
 
-import json
-import os
 import socket
 import subprocess
 import sys
@@ -12,7 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator
 
 import pytest
 
@@ -82,36 +80,8 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log) -> None:
     pytest.fail("the daemon did not answer /healthz 200 within 90 s")
 
 
-@pytest.fixture(scope="session")
-def states_skip_reason(daemon_url: str) -> Optional[str]:
-    """Why the states tests are skipped, or None when the daemon serves POST /v1/states."""
-    req = urllib.request.Request(
-        f"{daemon_url}/v1/states",
-        data=json.dumps({"code": "1"}).encode(),
-        headers={"content-type": "application/json", "authorization": f"Bearer {API_KEY}"},
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(req, timeout=30):
-            return None
-    except urllib.error.HTTPError as err:
-        try:
-            code = json.loads(err.read()).get("error", {}).get("code")
-        except ValueError:
-            code = None
-        if err.code == 404 and code == "not_found":
-            return "POST /v1/states answers 404 not_found: the states endpoints are not built yet"
-        return None
-
-
 @pytest.fixture
 def client(daemon_url: str) -> Iterator[Client]:
     with Client(base_url=daemon_url, api_key=API_KEY) as c:
         yield c
 
-
-@pytest.fixture
-def states_client(client: Client, states_skip_reason: Optional[str]) -> Client:
-    if states_skip_reason:
-        pytest.skip(states_skip_reason)
-    return client

@@ -30,9 +30,15 @@ def expand(value: Any) -> Any:
 
 
 def substitute(value: Any, saved: Dict[str, str]) -> Any:
-    """Replaces ``{var}`` in strings with saved values."""
+    """Replaces ``{var}`` in strings with saved values; a var no step saved is an error, not left as text."""
     if isinstance(value, str):
-        return re.sub(r"\{(\w+)\}", lambda m: saved.get(m.group(1), m.group(0)), value)
+
+        def fill(m: "re.Match[str]") -> str:
+            if m.group(1) not in saved:
+                raise AssertionError(f"{{{m.group(1)}}} is used before a step saved it")
+            return saved[m.group(1)]
+
+        return re.sub(r"\{(\w+)\}", fill, value)
     if isinstance(value, list):
         return [substitute(v, saved) for v in value]
     if isinstance(value, dict):
@@ -45,6 +51,13 @@ def at(body: Any, path: str) -> Any:
     for key in path.split("."):
         node = node.get(key) if isinstance(node, dict) else None
     return node
+
+
+def saved_value(body: Any, path: str, where: str) -> str:
+    """The value a step saves: a string or number at ``path``; anything else fails the case."""
+    value = at(body, path)
+    assert isinstance(value, (str, int, float)) and not isinstance(value, bool), f"{where}: nothing to save at {path} (got {value!r})"
+    return str(value)
 
 
 def assert_partial(actual: Any, expected: Any, where: str = "body") -> None:

@@ -1,14 +1,27 @@
 """Small scripted HTTP servers for what a healthy daemon will not do on demand: 429s with chosen
-Retry-After values, silence past a deadline, a keep-alive socket dropped under us."""
+Retry-After values, silence past a deadline, a keep-alive socket dropped under us, a batch at
+chosen moments of its run."""
 from __future__ import annotations
 
 import json
 import socketserver
 import threading
+import urllib.parse
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
+#: status, JSON body (None: no body), extra headers.
 Answer = Tuple[int, Any, Dict[str, str]]
+
+
+@dataclass(frozen=True)
+class SeenRequest:
+    method: str
+    #: Path and query, as sent.
+    path: str
+    #: The parsed JSON body; None without one.
+    body: Any
 
 OK_EVAL = {
     "id": "req-fake",
@@ -49,11 +62,13 @@ class _Serving:
 
 
 class FakeServer(_Serving):
-    """Answers every request with ``answer(n)`` (n counts from 1); None means never answer."""
+    """Answers every request with ``answer(n, request)`` (n counts from 1); None means never
+    answer. ``seen`` keeps every request, in order."""
 
-    def __init__(self, answer: Callable[[int], Optional[Answer]]) -> None:
+    def __init__(self, answer: Callable[[int, SeenRequest], Optional[Answer]]) -> None:
         self.requests = 0
         self.connections = 0
+        self.seen: List[SeenRequest] = []
         self._lock = threading.Lock()
         self._release = threading.Event()
         outer = self
@@ -71,20 +86,22 @@ class FakeServer(_Serving):
 
             def _serve(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
-                if length:
-                    self.rfile.read(length)
+                raw = self.rfile.read(length) if length else b""
+                request = SeenRequest(self.command, self.path, json.loads(raw) if raw else None)
                 with outer._lock:
                     outer.requests += 1
                     n = outer.requests
-                reply = answer(n)
+                    outer.seen.append(request)
+                reply = answer(n, request)
                 if reply is None:
                     outer._release.wait(30)
                     self.close_connection = True
                     return
                 status, body, headers = reply
-                data = json.dumps(body).encode()
+                data = b"" if body is None else json.dumps(body).encode()
                 self.send_response(status)
-                self.send_header("content-type", "application/json")
+                if data:
+                    self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(data)))
                 for k, v in headers.items():
                     self.send_header(k, v)
@@ -137,3 +154,25 @@ class DroppingServer(_Serving):
                         )
 
         self._start(socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler))
+
+
+def batch_view(batch_id: str, moment: Dict[str, Any], path: str) -> Dict[str, Any]:
+    """The body of GET /v1/batches/{id}?from&limit for a batch at ``moment`` (``status``,
+    ``total``, ``results``), as the daemon answers it: ``done`` counts every recorded result,
+    ``results`` only those in the index range, by index."""
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)
+    start = int(query.get("from", ["0"])[0])
+    end = start + int(query["limit"][0]) if "limit" in query else moment["total"]
+    return {
+        "batch_id": batch_id,
+        "status": moment["status"],
+        "total": moment["total"],
+        "done": len(moment["results"]),
+        "created_at": "2030-01-01T00:00:00.000Z",
+        "results": sorted((r for r in moment["results"] if start <= r["index"] < end), key=lambda r: r["index"]),
+    }
+
+
+def ok_result(index: int) -> Dict[str, Any]:
+    """A recorded job result: an eval response whose ``result`` is the index."""
+    return {"index": index, "response": {**OK_EVAL, "id": f"req-{index}", "result": str(index)}}

@@ -79,6 +79,10 @@ def test_concurrent_evals_all_complete(client: Client) -> None:
     assert [r.result for r in results] == [str(i * 2) for i in range(8)]
 
 
+def test_tools_lists_none_without_configured_tools(client: Client) -> None:
+    assert client.tools() == []
+
+
 def test_health_reports_ok(client: Client) -> None:
     assert client.health()["status"] == "ok"
 

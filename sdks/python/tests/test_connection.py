@@ -10,7 +10,7 @@ from fake_server import OK_EVAL, DroppingServer, FakeServer
 
 
 def test_keep_alive_reuses_one_connection() -> None:
-    with FakeServer(lambda n: (200, OK_EVAL, {})) as server, Client(base_url=server.base_url) as client:
+    with FakeServer(lambda n, _req: (200, OK_EVAL, {})) as server, Client(base_url=server.base_url) as client:
         for _ in range(10):
             assert client.eval("1").result == "1"
         assert server.requests == 10
@@ -37,7 +37,7 @@ def test_connection_refused_raises_connection_error() -> None:
 
 
 def test_deadline_raises_connection_error_with_timed_out() -> None:
-    with FakeServer(lambda n: None) as server, Client(base_url=server.base_url, timeout_ms=200) as client:
+    with FakeServer(lambda n, _req: None) as server, Client(base_url=server.base_url, timeout_ms=200) as client:
         with pytest.raises(ConnectionError) as info:
             client.eval("1")
     assert info.value.timed_out is True

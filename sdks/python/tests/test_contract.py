@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict
 
 import pytest
 
 import arbor
-from arbor import ERROR_CLASSES, ArborError, Client
-from contract_cases import assert_partial, assert_types, at, expand, load_cases, load_error_codes, substitute
+from arbor import ERROR_CLASSES, RETRYABLE_CODES, ArborError, Client
+from contract_cases import assert_partial, assert_types, expand, load_cases, load_error_codes, saved_value, substitute
 from conftest import REPO_ROOT
+from openapi_doc import AWAITING
 
 API_KEY, CASES = load_cases()
 
@@ -44,6 +45,19 @@ def test_every_wire_error_code_maps_to_its_class() -> None:
         assert issubclass(cls, ArborError)
 
 
+def test_every_sdk_error_class_is_a_wire_code() -> None:
+    wire = load_error_codes()
+    for code in ERROR_CLASSES:
+        if code in AWAITING["error_codes"]:
+            assert code not in wire, f"{code} is a daemon code now: remove it from sdks/contract/awaiting-daemon.json"
+        else:
+            assert code in wire, f"{code} (mapped by the SDK) is in error-codes.json"
+
+
+def test_retryable_codes_match_error_codes_json() -> None:
+    assert sorted(RETRYABLE_CODES) == sorted(code for code, spec in load_error_codes().items() if spec["retryable"])
+
+
 def test_names_mirror_across_sdks() -> None:
     py_dir = Path(__file__).parent
     ts_dir = REPO_ROOT / "sdks" / "typescript" / "test"
@@ -51,7 +65,7 @@ def test_names_mirror_across_sdks() -> None:
     ts = {
         m.group(1)
         for f in ts_dir.glob("*.test.ts")
-        for m in re.finditer(r"\b(?:test|describe|statesTest)\(\"(\w+)\"", f.read_text())
+        for m in re.finditer(r"\b(?:test|describe)\(\"(\w+)\"", f.read_text())
     }
     assert len(py) > 10 and len(ts) > 10, "both suites are found"
     assert sorted(ts - py) == [], "TypeScript tests without a Python twin"
@@ -71,9 +85,7 @@ def contract_clients(daemon_url: str):
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_contract_case(case: Dict[str, Any], contract_clients: Dict[str, Client], states_skip_reason: Optional[str]) -> None:
-    if case["requires"] == "states" and states_skip_reason:
-        pytest.skip(f"{case['name']}: {states_skip_reason}")
+def test_contract_case(case: Dict[str, Any], contract_clients: Dict[str, Client]) -> None:
     error_codes = load_error_codes()
     saved: Dict[str, str] = {}
     for i, step in enumerate(case["steps"], 1):
@@ -100,4 +112,4 @@ def test_contract_case(case: Dict[str, Any], contract_clients: Dict[str, Client]
         if "types" in expected:
             assert_types(res.body, expected["types"])
         for name, dotted in step.get("save", {}).items():
-            saved[name] = str(at(res.body, dotted))
+            saved[name] = saved_value(res.body, dotted, where)

@@ -40,7 +40,7 @@ def test_non_envelope_error_body_keeps_status() -> None:
 
 
 def test_retry_after_header_sets_retry_after_seconds() -> None:
-    with FakeServer(lambda n: (429, error_body("overloaded"), {"retry-after": "7"})) as server:
+    with FakeServer(lambda n, _req: (429, error_body("overloaded"), {"retry-after": "7"})) as server:
         with Client(base_url=server.base_url, retries=0) as client:
             with pytest.raises(OverloadedError) as info:
                 client.eval("1")
@@ -49,7 +49,7 @@ def test_retry_after_header_sets_retry_after_seconds() -> None:
 
 
 def test_error_request_id_comes_from_header() -> None:
-    with FakeServer(lambda n: (400, error_body("invalid_request"), {"x-request-id": "req-77"})) as server:
+    with FakeServer(lambda n, _req: (400, error_body("invalid_request"), {"x-request-id": "req-77"})) as server:
         with Client(base_url=server.base_url) as client:
             with pytest.raises(InvalidRequestError) as info:
                 client.eval("1")

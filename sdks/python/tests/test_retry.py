@@ -13,21 +13,21 @@ FAST = {"retry_base_delay_ms": 1, "retry_max_delay_ms": 50}
 
 
 def test_overloaded_is_retried_until_success() -> None:
-    answer = lambda n: (429, error_body("overloaded"), {"retry-after": "0"}) if n <= 2 else (200, OK_EVAL, {})  # noqa: E731
+    answer = lambda n, _req: (429, error_body("overloaded"), {"retry-after": "0"}) if n <= 2 else (200, OK_EVAL, {})  # noqa: E731
     with FakeServer(answer) as server, Client(base_url=server.base_url, retries=3, **FAST) as client:
         assert client.eval("1").result == "1"
         assert server.requests == 3
 
 
 def test_rate_limited_is_retried() -> None:
-    answer = lambda n: (429, error_body("rate_limited"), {}) if n == 1 else (200, OK_EVAL, {})  # noqa: E731
+    answer = lambda n, _req: (429, error_body("rate_limited"), {}) if n == 1 else (200, OK_EVAL, {})  # noqa: E731
     with FakeServer(answer) as server, Client(base_url=server.base_url, retries=1, **FAST) as client:
         assert client.eval("1").status == "ok"
         assert server.requests == 2
 
 
 def test_retries_exhausted_raise_the_last_error() -> None:
-    answer = lambda n: (429, error_body("rate_limited"), {"retry-after": "0"})  # noqa: E731
+    answer = lambda n, _req: (429, error_body("rate_limited"), {"retry-after": "0"})  # noqa: E731
     with FakeServer(answer) as server, Client(base_url=server.base_url, retries=2, **FAST) as client:
         with pytest.raises(RateLimitedError):
             client.eval("1")
@@ -35,7 +35,7 @@ def test_retries_exhausted_raise_the_last_error() -> None:
 
 
 def test_retries_zero_raises_overloaded_error_with_retry_after_seconds() -> None:
-    answer = lambda n: (429, error_body("overloaded"), {"retry-after": "1"})  # noqa: E731
+    answer = lambda n, _req: (429, error_body("overloaded"), {"retry-after": "1"})  # noqa: E731
     with FakeServer(answer) as server, Client(base_url=server.base_url, retries=0) as client:
         with pytest.raises(OverloadedError) as info:
             client.eval("1")
@@ -44,7 +44,7 @@ def test_retries_zero_raises_overloaded_error_with_retry_after_seconds() -> None
 
 
 def test_non_retryable_error_is_not_retried() -> None:
-    answer = lambda n: (400, error_body("invalid_request"), {})  # noqa: E731
+    answer = lambda n, _req: (400, error_body("invalid_request"), {})  # noqa: E731
     with FakeServer(answer) as server, Client(base_url=server.base_url, retries=5, **FAST) as client:
         with pytest.raises(InvalidRequestError):
             client.eval("1")
@@ -52,7 +52,7 @@ def test_non_retryable_error_is_not_retried() -> None:
 
 
 def test_retry_after_longer_than_max_delay_is_not_waited_for() -> None:
-    answer = lambda n: (429, error_body("rate_limited"), {"retry-after": "3600"})  # noqa: E731
+    answer = lambda n, _req: (429, error_body("rate_limited"), {"retry-after": "3600"})  # noqa: E731
     with FakeServer(answer) as server, Client(base_url=server.base_url, retries=5, **FAST) as client:
         with pytest.raises(RateLimitedError) as info:
             client.eval("1")

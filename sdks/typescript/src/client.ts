@@ -1,11 +1,13 @@
-// Client: the entry point. Evals, states, the low-level `request` every call goes through, and
-// the retry loop for 429s (overloaded, rate_limited).
-import { ArborError, RETRYABLE_CODES } from "./errors.ts";
+// Client: the entry point. Evals, states, batches, tools, the low-level `request` every call
+// goes through, and the retry loop for 429s (overloaded, rate_limited).
+import { Batch } from "./batch.ts";
+import { ArborError, RETRYABLE_CODES, invalidResponse } from "./errors.ts";
 import { DEFAULT_RETRY_POLICY, retryDelayMs, sleep, type RetryPolicy } from "./retry.ts";
+import { ROUTES, routeTo } from "./routes.ts";
 import { State } from "./state.ts";
 import { Transport, type RawRequest, type RawResponse } from "./transport.ts";
-import type { EvalOptions, EvalResult } from "./types.ts";
-import { fromWireEval, invalidResponse, toWireEval } from "./wire.ts";
+import type { BatchSpec, EvalOptions, EvalResult, Tool } from "./types.ts";
+import { fromWireBatchId, fromWireEval, fromWireTools, toWireBatchSpec, toWireEval } from "./wire.ts";
 
 export const VERSION = "0.1.0";
 export const DEFAULT_BASE_URL = "http://127.0.0.1:8787";
@@ -55,8 +57,7 @@ export class Client {
   /** Runs `code` in a fresh interpreter. Python failures come back as `status`, not thrown. */
   async eval(code: string, options: EvalOptions = {}): Promise<EvalResult> {
     const res = await this.request({
-      method: "POST",
-      path: "/v1/eval",
+      ...routeTo(ROUTES.eval),
       json: toWireEval(code, options),
       timeoutMs: this.deadlineFor(options.timeoutMs),
       signal: options.signal,
@@ -67,8 +68,7 @@ export class Client {
   /** Runs `code` in a fresh interpreter and keeps the resulting state (POST /v1/states). */
   async createState(code: string, options: EvalOptions = {}): Promise<State> {
     const res = await this.request({
-      method: "POST",
-      path: "/v1/states",
+      ...routeTo(ROUTES.createState),
       json: toWireEval(code, options),
       timeoutMs: this.deadlineFor(options.timeoutMs),
       signal: options.signal,
@@ -83,9 +83,29 @@ export class Client {
     return new State(this, stateId, null);
   }
 
+  /**
+   * POST /v1/batches: programs (`{ requests }`) or branches of one state (`{ stateId, branches }`)
+   * run as independent jobs on the daemon's workers. Returns at once (202) with the handle.
+   */
+  async submitBatch(spec: BatchSpec, options: { signal?: AbortSignal } = {}): Promise<Batch> {
+    const res = await this.request({ ...routeTo(ROUTES.submitBatch), json: toWireBatchSpec(spec), signal: options.signal });
+    return new Batch(this, fromWireBatchId(res.body, res.requestId));
+  }
+
+  /** A handle to an existing batch by id (no request is made). */
+  batch(batchId: string): Batch {
+    return new Batch(this, batchId);
+  }
+
+  /** GET /v1/tools: the WebAssembly tools this caller's tenant may call. */
+  async tools(options: { signal?: AbortSignal } = {}): Promise<Tool[]> {
+    const res = await this.request({ ...routeTo(ROUTES.tools), signal: options.signal });
+    return fromWireTools(res.body, res.requestId);
+  }
+
   /** GET /healthz. */
   async health(): Promise<Record<string, unknown>> {
-    return (await this.request({ method: "GET", path: "/healthz" })).body as Record<string, unknown>;
+    return (await this.request(routeTo(ROUTES.health))).body as Record<string, unknown>;
   }
 
   /**

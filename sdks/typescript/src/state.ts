@@ -1,8 +1,10 @@
 // State: a kept interpreter state on the daemon. Every eval and every fork branch runs in a
 // fresh copy of it, so the state itself never changes; `checkpoint` keeps a new one.
 import type { Client } from "./client.ts";
+import { invalidResponse } from "./errors.ts";
+import { ROUTES, routeTo } from "./routes.ts";
 import type { Branch, EvalResult, StateEvalOptions, StateInfo } from "./types.ts";
-import { fromWireEval, fromWireStateInfo, invalidResponse, toWireBranch, toWireEval } from "./wire.ts";
+import { fromWireEval, fromWireStateInfo, toWireEval, toWireProgram } from "./wire.ts";
 
 export class State {
   constructor(
@@ -15,8 +17,7 @@ export class State {
   /** Runs `code` in a fresh copy of this state; with `checkpoint: true`, `result.stateId` is the new state. */
   async eval(code: string, options: StateEvalOptions = {}): Promise<EvalResult> {
     const res = await this.client.request({
-      method: "POST",
-      path: `${this.path}/eval`,
+      ...routeTo(ROUTES.stateEval, this.params),
       json: toWireEval(code, options),
       timeoutMs: this.client.deadlineFor(options.timeoutMs),
       signal: options.signal,
@@ -28,9 +29,8 @@ export class State {
   async fork(branches: Array<string | Branch>, options: { signal?: AbortSignal } = {}): Promise<EvalResult[]> {
     const codeTimeout = branches.reduce((sum, b) => sum + (typeof b === "string" ? 0 : (b.timeoutMs ?? 0)), 0);
     const res = await this.client.request({
-      method: "POST",
-      path: `${this.path}/fork`,
-      json: { branches: branches.map(toWireBranch) },
+      ...routeTo(ROUTES.stateFork, this.params),
+      json: { branches: branches.map(toWireProgram) },
       timeoutMs: this.client.deadlineFor(codeTimeout > 0 ? codeTimeout : undefined),
       signal: options.signal,
     });
@@ -41,13 +41,13 @@ export class State {
 
   /** GET /v1/states/{id}: parent, depth, size, creation time. */
   async info(): Promise<StateInfo> {
-    const res = await this.client.request({ method: "GET", path: this.path });
+    const res = await this.client.request(routeTo(ROUTES.stateInfo, this.params));
     return fromWireStateInfo(res.body, this.id, res.requestId);
   }
 
   /** DELETE /v1/states/{id}. */
   async delete(): Promise<void> {
-    await this.client.request({ method: "DELETE", path: this.path });
+    await this.client.request(routeTo(ROUTES.stateDelete, this.params));
   }
 
   /** A handle to the state a checkpointing eval or branch kept. */
@@ -56,7 +56,7 @@ export class State {
     return new State(this.client, result.stateId, result);
   }
 
-  private get path(): string {
-    return `/v1/states/${encodeURIComponent(this.id)}`;
+  private get params(): { state_id: string } {
+    return { state_id: this.id };
   }
 }

@@ -2,7 +2,7 @@
 // deadline, JSON in and out, and non-2xx answers turned into typed errors. Retries of 429s
 // live in client.ts; the one retry here is for a pooled connection the server already closed.
 import { Pool, errors as undiciErrors } from "undici";
-import { ArborError, ConnectionError, errorFromResponse } from "./errors.ts";
+import { ArborError, ConnectionError, errorFromResponse, invalidResponse } from "./errors.ts";
 import { parseRetryAfter } from "./retry.ts";
 
 export interface RawRequest {
@@ -125,12 +125,7 @@ function parseBody(text: string, status: number, requestId: string | undefined):
   } catch (cause) {
     // A non-JSON error body still becomes a typed error, by status; a non-JSON success is a bug.
     if (status >= 300) return text;
-    throw new ArborError(`The daemon sent a response that is not JSON (HTTP ${status}).`, {
-      code: "invalid_response",
-      status,
-      requestId,
-      cause,
-    });
+    throw invalidResponse(`a response that is not JSON (HTTP ${status})`, requestId, { status, cause });
   }
 }
 

@@ -95,6 +95,10 @@ describe("client against a real daemon", () => {
     );
   });
 
+  test("tools_lists_none_without_configured_tools", async () => {
+    assert.deepEqual(await client.tools(), []);
+  });
+
   test("health_reports_ok", async () => {
     assert.equal((await client.health()).status, "ok");
   });

@@ -7,10 +7,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { ERROR_CODES } from "../../../daemon/src/errors.ts";
 import { renderErrorCodes } from "../../contract/generate-error-codes.ts";
-import { ArborError, Client, ERROR_CLASSES, type RawResponse } from "../src/index.ts";
+import { ArborError, Client, ERROR_CLASSES, RETRYABLE_CODES, type RawResponse } from "../src/index.ts";
 import * as sdk from "../src/index.ts";
-import { assertPartial, assertTypes, at, expand, loadCases, loadErrorCodes, substitute, type ContractCase } from "./support/contract-cases.ts";
-import { CONTRACT_DIR, startDaemon, statesSkipReason, type TestDaemon } from "./support/daemon.ts";
+import { assertPartial, assertTypes, expand, loadCases, loadErrorCodes, saved, substitute, type ContractCase } from "./support/contract-cases.ts";
+import { CONTRACT_DIR, startDaemon, type TestDaemon } from "./support/daemon.ts";
+import { AWAITING } from "./support/openapi.ts";
 
 test("error_codes_json_matches_daemon_registry", () => {
   assert.equal(readFileSync(`${CONTRACT_DIR}error-codes.json`, "utf8"), renderErrorCodes());
@@ -28,6 +29,22 @@ test("every_wire_error_code_maps_to_its_class", () => {
   }
 });
 
+test("every_sdk_error_class_is_a_wire_code", () => {
+  const wire = loadErrorCodes();
+  for (const code of Object.keys(ERROR_CLASSES)) {
+    if (AWAITING.error_codes.includes(code)) {
+      assert.ok(!(code in wire), `${code} is a daemon code now: remove it from sdks/contract/awaiting-daemon.json`);
+    } else {
+      assert.ok(code in wire, `${code} (mapped by the SDK) is in error-codes.json`);
+    }
+  }
+});
+
+test("retryable_codes_match_error_codes_json", () => {
+  const wire = Object.entries(loadErrorCodes()).filter(([, spec]) => spec.retryable).map(([code]) => code);
+  assert.deepEqual([...RETRYABLE_CODES].sort(), wire.sort());
+});
+
 test("names_mirror_across_sdks", () => {
   const pyDir = new URL("../../python/tests/", import.meta.url);
   const tsDir = new URL("./", import.meta.url);
@@ -37,7 +54,7 @@ test("names_mirror_across_sdks", () => {
   }
   const ts = new Set<string>();
   for (const file of readdirSync(tsDir).filter((f) => f.endsWith(".test.ts"))) {
-    for (const m of readFileSync(new URL(file, tsDir), "utf8").matchAll(/\b(?:test|describe|statesTest)\("(\w+)"/g)) ts.add(m[1]!);
+    for (const m of readFileSync(new URL(file, tsDir), "utf8").matchAll(/\b(?:test|describe)\("(\w+)"/g)) ts.add(m[1]!);
   }
   assert.ok(ts.size > 10 && py.size > 10, "both suites are found");
   assert.deepEqual([...ts].filter((n) => !py.has(n)).sort(), [], "TypeScript tests without a Python twin");
@@ -48,7 +65,6 @@ describe("contract_case", () => {
   const { apiKey, cases } = loadCases();
   let daemon: TestDaemon;
   let clients: Record<"default" | "none" | "wrong", Client>;
-  let skipStates: string | undefined;
 
   before(async () => {
     daemon = await startDaemon();
@@ -58,11 +74,6 @@ describe("contract_case", () => {
       none: new Client({ baseUrl, retries: 0 }),
       wrong: new Client({ baseUrl, apiKey: "not-the-key", retries: 0 }),
     };
-    skipStates = await statesSkipReason(baseUrl);
-    if (skipStates) {
-      const names = cases.filter((c) => c.requires === "states").map((c) => c.name);
-      console.log(`skipped ${names.length} states contract cases (${skipStates}): ${names.join(", ")}`);
-    }
   });
   after(async () => {
     await Promise.all(Object.values(clients).map((c) => c.close()));
@@ -70,10 +81,7 @@ describe("contract_case", () => {
   });
 
   for (const c of cases) {
-    test(c.name, async (t) => {
-      if (c.requires === "states" && skipStates) return t.skip(skipStates);
-      await runCase(c, clients);
-    });
+    test(c.name, () => runCase(c, clients));
   }
 });
 
@@ -111,6 +119,6 @@ async function runCase(c: ContractCase, clients: Record<"default" | "none" | "wr
     assert.equal(res.status, expected.status, `${where}: status`);
     if (expected.body !== undefined) assertPartial(res.body, substitute(expected.body, vars), where);
     if (expected.types) assertTypes(res.body, expected.types);
-    for (const [name, path] of Object.entries(step.save ?? {})) vars[name] = String(at(res.body, path));
+    for (const [name, path] of Object.entries(step.save ?? {})) vars[name] = saved(res.body, path, where);
   }
 }

@@ -17,7 +17,6 @@ export interface ContractStep {
 
 export interface ContractCase {
   name: string;
-  requires: "eval" | "states";
   steps: ContractStep[];
 }
 
@@ -48,9 +47,15 @@ export function expand(value: unknown): unknown {
   return value;
 }
 
-/** Replaces `{var}` in strings with saved values. */
+/** Replaces `{var}` in strings with saved values; a var no step saved is an error, not left as text. */
 export function substitute(value: unknown, vars: Record<string, string>): unknown {
-  if (typeof value === "string") return value.replace(/\{(\w+)\}/g, (m, name: string) => vars[name] ?? m);
+  if (typeof value === "string") {
+    return value.replace(/\{(\w+)\}/g, (_m, name: string) => {
+      const saved = vars[name];
+      if (saved === undefined) throw new Error(`{${name}} is used before a step saved it`);
+      return saved;
+    });
+  }
   if (Array.isArray(value)) return value.map((v) => substitute(v, vars));
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, vars)]));
@@ -60,6 +65,13 @@ export function substitute(value: unknown, vars: Record<string, string>): unknow
 
 export function at(body: unknown, path: string): unknown {
   return path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown> | null)?.[key], body);
+}
+
+/** The value a step saves: a string or number at `path`; anything else fails the case. */
+export function saved(body: unknown, path: string, where: string): string {
+  const value = at(body, path);
+  assert.ok(typeof value === "string" || typeof value === "number", `${where}: nothing to save at ${path} (got ${JSON.stringify(value)})`);
+  return String(value);
 }
 
 /** Objects: the listed keys only, recursively; arrays: same length, each element matched. */

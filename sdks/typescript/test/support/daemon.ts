@@ -19,17 +19,3 @@ export async function startDaemon(): Promise<TestDaemon> {
   const baseUrl = await arbor.app.listen({ host: "127.0.0.1", port: 0 });
   return { baseUrl, close: () => arbor.close() };
 }
-
-/** Why the states cases are skipped, or undefined when the daemon serves POST /v1/states. */
-export async function statesSkipReason(baseUrl: string): Promise<string | undefined> {
-  const res = await fetch(`${baseUrl}/v1/states`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}` },
-    body: JSON.stringify({ code: "1" }),
-  });
-  const body = (await res.json().catch(() => null)) as { error?: { code?: string } } | null;
-  if (res.status === 404 && body?.error?.code === "not_found") {
-    return "POST /v1/states answers 404 not_found: the states endpoints are not built yet";
-  }
-  return undefined;
-}
