@@ -9,7 +9,7 @@ import { waitIdle } from "../lib/daemon.ts";
 import type { Plan } from "../lib/results.ts";
 import { measureFor, Recorder, round, type Summary } from "../lib/stats.ts";
 import { loadCorpus, type CorpusEntry, type Verdict } from "../workloads/corpus.ts";
-import { PRELOADED_MODULES } from "../../runtime/src/interpreter/boot.ts";
+import { PRELOADED_MODULES } from "../../runtime/src/engine/pyodide/boot.ts";
 import { runNative, timeNative, timeNativeCold } from "../workloads/native.ts";
 import type { CorpusReport, CorpusRun, ExecVsNative } from "./workloads-report.ts";
 

@@ -1,16 +1,15 @@
 // One configuration of the compute spike (see run.mjs): boots Pyodide in this process the way an
 // executor does (Interpreter.create), then runs the workload corpus and the compute suite through
-// the runner (runCell + reset after each call, like the executor) and prints one JSON line.
+// the runner (runCellNow + reset after each call, like the executor) and prints one JSON line.
 // Every measurement is taken twice: wall time, and this process's CPU time (process.cpuUsage, all
 // threads: background compilation and GC count), which stays meaningful when other processes
 // share the cores.
 //   node [v8 flags] --import tsx spikes/09-compute/child.mjs '{"runs":3}'
-import { Interpreter } from "../../runtime/src/interpreter/interpreter.ts";
+import { Interpreter } from "../../runtime/src/executor/interpreter.ts";
 import { loadComputeSuite, parseComputeOutput } from "../../bench/compute/suite.ts";
 import { loadCorpus } from "../../bench/workloads/corpus.ts";
 
 const { runs = 3 } = JSON.parse(process.argv[2] ?? "{}");
-const OPTIONS = JSON.stringify({ max_output_bytes: 1 << 20, stdin: "", seed: 0 });
 const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -31,7 +30,8 @@ clearInterval(keepAlive);
 function call(code) {
   const t = performance.now();
   const c = cpuMs();
-  const out = JSON.parse(interp.booted.runCell(code, OPTIONS));
+  const seen = interp.runCellNow({ code, stdin: "", seed: 0 }, 1 << 20);
+  const out = { ...JSON.parse(seen.report ?? '{"status":"no report"}'), stdout: seen.stdout };
   const r = { out, ms: performance.now() - t, cpu: cpuMs() - c };
   interp.reset();
   return r;
