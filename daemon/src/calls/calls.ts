@@ -190,6 +190,7 @@ function shapeResponse(outcome: Outcome, queueMs: number, hostCalls: HostCallRec
     timing: {
       queue_ms: round(queueMs),
       restore_ms: round(outcome.timing.restore_ms),
+      restore_wait_ms: round(outcome.timing.restore_wait_ms ?? 0),
       exec_ms: round(outcome.timing.exec_ms),
       total_ms: round(performance.now() - started),
     },

@@ -94,10 +94,15 @@ function retireReason(): string | null {
 }
 
 let lastRestoreMs = 0;
+/** When the last restore ended, on the clock the daemon stamps jobs with (sent_at). */
+let restoreEndedAt = 0;
 for (;;) {
   const msg = channel.receive();
   if (!msg) process.exit(0); // the daemon went away
   if (msg.t === "run") {
+    // The daemon sends the next job as soon as it has a result, maybe while we still restore:
+    // that wait is reported apart from the restore itself.
+    const restoreWaitMs = msg.sent_at === undefined ? 0 : Math.max(0, restoreEndedAt - msg.sent_at);
     let outcome: Outcome;
     let disturbed: boolean;
     try {
@@ -106,6 +111,7 @@ for (;;) {
       outcome = failedOutcome("crashed", { type: "InterpreterCrash", message: "the executor failed to run the call", traceback: "" }, { restoreMs: lastRestoreMs });
       disturbed = true;
     }
+    outcome.timing.restore_wait_ms = restoreWaitMs;
     // A trap or a termination is recovered here, before the answer, so the caller pays for it (a
     // few ms); when recovery is not sound the executor retires instead (crashes must be cheap
     // for the service).
@@ -128,7 +134,9 @@ for (;;) {
       interp.reset(states.overlay);
       states.reenter(interp);
     }
-    lastRestoreMs = performance.now() - restoreStarted;
+    const restoreEnded = performance.now();
+    lastRestoreMs = restoreEnded - restoreStarted;
+    restoreEndedAt = performance.timeOrigin + restoreEnded;
   } else if (msg.t === "ping") {
     channel.send({ t: "pong", id: msg.id });
   } else if (msg.t === "fingerprint") {

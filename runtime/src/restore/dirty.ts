@@ -36,6 +36,14 @@ export interface DirtyOptions {
 
 const DEFAULTS: Required<DirtyOptions> = { hot: true, promoteAfter: 3, maxHotPages: 2048, auditEvery: 64 };
 
+/**
+ * Re-protecting costs one PAGEMAP_SCAN ioctl per span, whatever its length, and each one flushes
+ * the TLB: past this many spans, the gaps with the fewest hot pages are closed instead (their hot
+ * pages protected again). A realistic call writes a few hundred scattered pages; re-protecting
+ * them exactly took up to 200 ioctls (150–560 ms under load, spikes/10-realistic-restore).
+ */
+const MAX_REARM_SPANS = 8;
+
 class DirtyPageStrategy implements RestoreStrategy {
   readonly name = "dirty" as const;
   readonly #addon: NativeRestore;
@@ -98,7 +106,7 @@ class DirtyPageStrategy implements RestoreStrategy {
     // the call did not write still hold the overlay's bytes.
     this.#addon.copyPages(buf, this.#baseline, written);
     if (overlay) putBack(buf, overlay, written);
-    const rearm = this.#options.hot ? this.#coldSpans(written, reset) : hull(written);
+    const rearm = this.#options.hot ? this.#fewerSpans(this.#coldSpans(written, reset), reset) : hull(written);
     if (rearm.length > 0) this.#addon.rearmRanges(buf, rearm);
     if (demote && demote.length > 0) {
       this.#addon.rearmRanges(buf, demote);
@@ -216,6 +224,43 @@ class DirtyPageStrategy implements RestoreStrategy {
     if (open) spans.push(spanEnd);
     if (promoted) this.#hotSetChanged();
     return Uint32Array.from(spans);
+  }
+
+  /**
+   * At most MAX_REARM_SPANS spans: closes the gaps between cold spans that hold the fewest hot
+   * pages. The hot pages inside a closed gap are protected again, so they stop being hot (on
+   * probation: written by the next call, they are promoted at once).
+   */
+  #fewerSpans(spans: Uint32Array, reset: number): Uint32Array {
+    const count = spans.length / 2;
+    if (count <= MAX_REARM_SPANS) return spans;
+    const hotBefore = this.#hotBefore; // current: #coldSpans rebuilt it after promoting
+    const hotIn = (gap: number) => hotBefore[spans[2 * gap + 2]!]! - hotBefore[spans[2 * gap + 1]!]!;
+    const gaps = Array.from({ length: count - 1 }, (_, gap) => gap).sort((a, b) => hotIn(a) - hotIn(b));
+    const closed = new Uint8Array(count - 1);
+    for (const gap of gaps.slice(0, count - MAX_REARM_SPANS)) closed[gap] = 1;
+    const merged: number[] = [spans[0]!];
+    const probation = this.#options.promoteAfter - 1;
+    let demoted = false;
+    for (let gap = 0; gap < count - 1; gap++) {
+      const start = spans[2 * gap + 1]!;
+      const end = spans[2 * gap + 2]!;
+      if (!closed[gap]) {
+        merged.push(start, end);
+        continue;
+      }
+      if (hotIn(gap) === 0) continue;
+      for (let p = start; p < end; p++) {
+        if (!this.#isHot[p]) continue;
+        this.#isHot[p] = 0;
+        this.#lastWritten[p] = reset;
+        this.#streak[p] = probation;
+        demoted = true;
+      }
+    }
+    merged.push(spans[spans.length - 1]!);
+    if (demoted) this.#hotSetChanged();
+    return Uint32Array.from(merged);
   }
 
   #auditDue(reset: number): boolean {
