@@ -73,7 +73,14 @@ class HostCallSession {
   }
 
   readonly handle = async (raw: unknown): Promise<unknown> => {
-    const { reply, record } = await performHostCall(raw, { policy: this.policy, deadline: this.deadline, signal: this.signal, tools: this.tools });
+    const { reply, record } = await performHostCall(raw, {
+      policy: this.policy,
+      deadline: this.deadline,
+      signal: this.signal,
+      tools: this.tools,
+      // A tool's HTTP requests land here as they finish, before the tool call's own record.
+      audit: (r) => this.records.push(r),
+    });
     this.records.push(record);
     return reply;
   };
