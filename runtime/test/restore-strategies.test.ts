@@ -430,7 +430,7 @@ describe("dirty strategy: hot pages (left writable, copied back at every reset)"
     assert.deepEqual(sorted(strategy.writtenPages() ?? []), sorted([...stillHot, demoted[0]!, 7000]), "and their writes are tracked again");
     strategy.reset();
     assert.equal(mismatch(memory, baseline), null);
-    assert.ok((strategy.hotPages?.() ?? []).includes(demoted[0]!), "on probation: written again, promoted at once");
+    assert.ok(Array.from(strategy.hotPages?.() ?? []).includes(demoted[0]!), "on probation: written again, promoted at once");
   });
 
   test("hot pages in grown memory are zeroed at every reset", (t: TestContext) => {
