@@ -15,6 +15,8 @@ export interface CorpusRun {
   /** Arbor only: the daemon's own timing of each call, and wall − exec_ms. */
   queue?: Summary;
   restore?: Summary;
+  /** How long a call waited for the previous call's restore to finish (timing.restore_wait_ms). */
+  restore_wait?: Summary;
   exec?: Summary;
   total?: Summary;
   overhead?: Summary;
@@ -74,10 +76,10 @@ export function corpusMarkdown(r: CorpusReport): string[] {
       `Native time of a correct program (compile + exec, measured in this run): p50 ${fmt(r.native_ms.p50)} ms, p90 ${fmt(r.native_ms.p90)} ms, max ${fmt(r.native_ms.max)} ms, ${r.native_ms.over_20ms} over 20 ms; ${fmt(r.native_ms.sum)} ms for all of them.`,
   );
   out.push("");
-  out.push("| row | concurrency | calls | programs/s | wall p50 / p99 ms | queue_ms | restore_ms | exec_ms | total_ms | overhead = wall − exec_ms |");
-  out.push("|---|---|---|---|---|---|---|---|---|---|");
+  out.push("| row | concurrency | calls | programs/s | wall p50 / p99 ms | queue_ms | restore_ms | restore_wait_ms | exec_ms | total_ms | overhead = wall − exec_ms |");
+  out.push("|---|---|---|---|---|---|---|---|---|---|---|");
   for (const x of r.runs) {
-    out.push(`| ${MODE[x.mode]} | ${x.concurrency} | ${x.calls} | ${x.programs_per_s} | ${pp(x.wall)} | ${pp(x.queue)} | ${pp(x.restore)} | ${pp(x.exec)} | ${pp(x.total)} | ${pp(x.overhead)} |`);
+    out.push(`| ${MODE[x.mode]} | ${x.concurrency} | ${x.calls} | ${x.programs_per_s} | ${pp(x.wall)} | ${pp(x.queue)} | ${pp(x.restore)} | ${pp(x.restore_wait)} | ${pp(x.exec)} | ${pp(x.total)} | ${pp(x.overhead)} |`);
   }
   out.push("");
   const firsts = r.runs.filter((x) => x.first_pass);
@@ -85,7 +87,7 @@ export function corpusMarkdown(r: CorpusReport): string[] {
     out.push(`Before the recorded passes, each Arbor row ran the corpus once unrecorded (a warm-up: every program's code paths meet the executor's wasm code for the first time): ${firsts.map((x) => `c=${x.concurrency} ${x.first_pass!.programs_per_s} programs/s, exec_ms p50 / p99 ${pp(x.first_pass!.exec)}`).join("; ")}.`);
     out.push("");
   }
-  out.push("Daemon timings (queue, restore, exec, total) are p50 / p99 of each call's `timing`; overhead is per call (client wall − that call's exec_ms): HTTP, JSON, scheduling, the executor round trip and the restore.");
+  out.push("Daemon timings (queue, restore, restore_wait, exec, total) are p50 / p99 of each call's `timing` (restore_ms is the restore after the previous call, done after its reply; restore_wait_ms the part of it this call waited for); overhead is per call (client wall − that call's exec_ms): HTTP, JSON, scheduling, the executor round trip and the restore.");
   out.push("");
   out.push("| concurrency | Arbor programs/s | python3 programs/s | Arbor ÷ python3 |");
   out.push("|---|---|---|---|");

@@ -20,7 +20,7 @@ interface Call {
   wall: number;
   /** "pass" / "fail", or Arbor's status when it is neither ok nor error (timeout, crashed, ...). */
   verdict: Verdict | string;
-  timing?: { queue_ms: number; restore_ms: number; exec_ms: number; total_ms: number };
+  timing?: { queue_ms: number; restore_ms: number; restore_wait_ms?: number; exec_ms: number; total_ms: number };
 }
 
 /** A fixed pseudo-random order (heavy programs spread over the run), the same for every row. */
@@ -95,6 +95,7 @@ function toRun(mode: CorpusRun["mode"], concurrency: number, calls: Call[], wall
   if (timed.length) {
     run.queue = summarize(timed.map((c) => c.timing!.queue_ms));
     run.restore = summarize(timed.map((c) => c.timing!.restore_ms));
+    run.restore_wait = summarize(timed.map((c) => c.timing!.restore_wait_ms ?? 0));
     run.exec = summarize(timed.map((c) => c.timing!.exec_ms));
     run.total = summarize(timed.map((c) => c.timing!.total_ms));
     run.overhead = summarize(timed.map((c) => c.wall - c.timing!.exec_ms));
