@@ -88,6 +88,26 @@ describe("isolation: tenant (the default with tenants)", () => {
   });
 });
 
+describe("isolation: tenant, a busy tenant and a quiet one", () => {
+  let arbor: Arbor;
+  before(async () => {
+    ({ arbor } = await start({ workers: 2, spares: 0, tenants: [{ name: "a", api_key: "key-a" }, { name: "b", api_key: "key-b" }] }));
+  });
+  after(() => arbor.close());
+
+  test("a tenant holding as many executors as another never takes its last one: it waits for its own", async () => {
+    const pidA = await pidOf(arbor, "key-a");
+    const pidB = await pidOf(arbor, "key-b");
+    assert.notEqual(pidA, pidB);
+    const before = arbor.services.pool.stats().reassigned;
+    // b wants three executors at once while a's sits idle: b's calls queue for b's own.
+    const pids = await Promise.all([0, 1, 2].map(() => pidOf(arbor, "key-b", "import time\ntime.sleep(0.3)")));
+    assert.deepEqual(pids, [pidB, pidB, pidB]);
+    assert.equal(arbor.services.pool.stats().reassigned, before, "no executor changed tenant");
+    assert.equal(await pidOf(arbor, "key-a"), pidA, "a's executor is still a's, warm");
+  });
+});
+
 describe("isolation: shared (the opt-out)", () => {
   let arbor: Arbor;
   before(async () => {

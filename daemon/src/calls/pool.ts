@@ -159,15 +159,17 @@ export class Pool extends EventEmitter {
   }
 
   /**
-   * The tenant has no idle executor: another tenant's idle one (idle longest) retires, and a
-   * spare takes its seat for this tenant. Without a spare the seat is booted for the tenant
-   * (the call waits for it in the queue).
+   * The tenant has no idle executor: an idle one of a tenant that holds more executors than this
+   * one (the most, idle longest among them) retires, and a spare takes its seat for this tenant.
+   * Without a spare the seat is booted for the tenant (the call waits for it in the queue).
+   * Never from a tenant holding as many as this one: a busy (or hostile) tenant cannot take the
+   * last executor of another and make its next call wait for a boot.
    */
   private reassign(tenant: string): ExecutorProcess | null {
     if (this.bootingFor.has(tenant)) return null;
-    const victim = this.idle[0];
+    const victim = this.reassignable(tenant);
     if (!victim) return null;
-    this.idle.shift();
+    this.idle.splice(this.idle.indexOf(victim), 1);
     this.counters.reassigned++;
     this.replaced.add(victim);
     this.all.delete(victim);
@@ -183,6 +185,27 @@ export class Pool extends EventEmitter {
       .catch((err: unknown) => this.options.log?.("executor for a tenant failed to boot", { error: String(err) }))
       .finally(() => this.bootingFor.delete(tenant));
     return null;
+  }
+
+  /** The idle executor to give up for `tenant`, by the rule of reassign(); null if none. */
+  private reassignable(tenant: string): ExecutorProcess | null {
+    const held = new Map<string, number>();
+    for (const ex of this.all) {
+      const owner = this.owner.get(ex);
+      if (owner !== undefined) held.set(owner, (held.get(owner) ?? 0) + 1);
+    }
+    const mine = held.get(tenant) ?? 0;
+    let best: ExecutorProcess | null = null;
+    let bestHeld = mine;
+    for (const ex of this.idle) {
+      // idle[0] has been idle longest: on a tie the earlier one stays the choice.
+      const count = held.get(this.owner.get(ex) ?? "") ?? 0;
+      if (count > bestHeld) {
+        best = ex;
+        bestHeld = count;
+      }
+    }
+    return best;
   }
 
   private async bootOne(): Promise<ExecutorProcess> {
