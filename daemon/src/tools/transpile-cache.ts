@@ -36,12 +36,16 @@ export interface Transpiled {
 }
 
 const MANIFEST = "transpiled.json";
+// jco writes ES modules named .js: Node looks up the nearest package.json for their type, and on
+// Node 24 the tool host's permission model forbids reading any outside the transpile (ours).
+const PACKAGE_SCOPE = '{"type":"module"}\n';
 
 export async function transpileCached(digest: string, bytes: Uint8Array, cacheDir = toolCacheDir()): Promise<Transpiled> {
   const dir = join(cacheDir, `${digest}-jco${JCO_VERSION}`);
   const manifest = join(dir, MANIFEST);
   if (existsSync(manifest)) {
     const m = JSON.parse(readFileSync(manifest, "utf8")) as { exports: Transpiled["exports"] };
+    if (!existsSync(join(dir, "package.json"))) writeFileSync(join(dir, "package.json"), PACKAGE_SCOPE, { mode: 0o644 }); // a cache from before
     return { dir, module: "tool.js", exports: m.exports, cached: true };
   }
   const { transpile } = await import("@bytecodealliance/jco");
@@ -56,6 +60,7 @@ export async function transpileCached(digest: string, bytes: Uint8Array, cacheDi
     mkdirSync(dirname(join(tmp, name)), { recursive: true, mode: 0o755 });
     writeFileSync(join(tmp, name), content, { mode: 0o644 });
   }
+  writeFileSync(join(tmp, "package.json"), PACKAGE_SCOPE, { mode: 0o644 });
   writeFileSync(join(tmp, MANIFEST), JSON.stringify({ exports: out.exports, jco: JCO_VERSION }), { mode: 0o644 });
   try {
     renameSync(tmp, dir);

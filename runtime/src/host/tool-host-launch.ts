@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, realpathSync, renameSync, statSync } from "node:
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { confinementPlan, type Layer } from "./confine/layers.ts";
+import { permissionModel, quietFlags } from "./confine/node-flags.ts";
 import { readablePaths, RUNTIME_DIR } from "./confine/paths.ts";
 
 export { applySeccompIfAsked } from "../executor/confine/seccomp.ts";
@@ -132,14 +133,15 @@ export function toolHostLaunch(bundle: string, paths: ToolHostPaths): ToolHostLa
     worker_heap_cap: { active: true, detail: "each worker thread's JavaScript heap is capped" },
   };
 
-  const permission = plan.node_permission.active;
-  if (permission) {
-    node.push("--experimental-permission", "--allow-addons", "--allow-worker", "--disable-warning=ExperimentalWarning", "--disable-warning=SecurityWarning");
+  // The flag's name depends on the Node running us (feature-detected, as for the executors).
+  const model = permissionModel();
+  if (plan.node_permission.active && "flags" in model) {
+    node.push(...model.flags, ...quietFlags());
     // Node 20 aborts on a path given twice, and mis-matches a parent listed after its child.
     for (const p of withoutNested(unique([...scripts, ...readRoots, ...writeRoots]))) node.push(`--allow-fs-read=${p}`);
     for (const p of withoutNested(writeRoots)) node.push(`--allow-fs-write=${p}`);
-    layers.node_permission = { active: true, detail: "--experimental-permission: reads only the runtime, the shim, the transpiled tools and the files roots" };
-  } else layers.node_permission = off(plan.node_permission.detail);
+    layers.node_permission = { active: true, detail: `${model.flag}: reads only the runtime, the shim, the transpiled tools and the files roots` };
+  } else layers.node_permission = off("flags" in model ? plan.node_permission.detail : model.unsupported);
 
   // The seccomp filter refuses every file write: it is asked for only when no tool may write.
   if (!plan.seccomp.active) layers.seccomp = off(plan.seccomp.detail);
