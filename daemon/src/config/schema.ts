@@ -80,8 +80,8 @@ export const statesSchema = z.strictObject({
 
 /** Durable batches (POST /v1/batches): on BullMQ in Redis, or in this process. */
 export const batchesSchema = z.strictObject({
-  /** The most programs (or branches) one batch may hold. */
-  max_items: positiveInt(),
+  /** The most programs (or branches) one batch may hold (the wire's ceiling is 100000). */
+  max_items: positiveInt().max(100_000, { error: "expected at most 100000" }),
   /** null: states.redis_url when states.store is "redis", else batches run in this process. */
   redis_url: redisUrl().nullable(),
   /** Jobs this daemon runs at once; null: one per worker. */
