@@ -4,6 +4,7 @@
 // killed daemon loses no job. A job may therefore run twice; its result is recorded once (the
 // CLAIM/RECORD scripts: HSETNX on the job's index, `done` counts first writes only).
 import { Queue, QueueEvents, Worker, type Job } from "bullmq";
+import { hostname } from "node:os";
 import { Redis } from "ioredis";
 import { ArborError, errors } from "../errors.ts";
 import { BATCH_ID, byIndex, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, DEFAULT_RETENTION_MS, indicesOf, isRetryable, newBatchId, toBatchError, worksOf } from "./batch.ts";
@@ -26,6 +27,8 @@ export interface RedisBatchesOptions extends BatchQueueOptions {
   stalledIntervalMs?: number;
   /** Times a job may be abandoned by a dying worker before it is failed. Default 3. */
   maxStalledCount?: number;
+  /** This daemon's name on the jobs it runs (BullMQ's `processedBy`). Default host:pid. */
+  workerName?: string;
   onError?: (err: Error) => void;
 }
 
@@ -182,6 +185,8 @@ export class RedisBatches implements BatchQueue {
       lockDuration: this.options.lockDurationMs ?? 30_000,
       stalledInterval: this.options.stalledIntervalMs ?? 30_000,
       maxStalledCount: this.options.maxStalledCount ?? 3,
+      // Shown as each running job's `processedBy`: which daemon holds it (ops, the cluster test).
+      name: this.options.workerName ?? `${hostname()}:${process.pid}`,
     });
     this.worker.on("error", (err) => this.options.onError?.(err));
     // A job that stalled more than maxStalledCount times is failed by BullMQ without reaching
