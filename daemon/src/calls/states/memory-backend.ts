@@ -1,5 +1,5 @@
-// The embedded default state store (`states.store: "memory"`): the memory store's semantics
-// (store.ts) behind the async StateBackend interface, each blob kept in its envelope. One memory
+// The embedded default state store (`states.store: "memory"`): states in this process, behind
+// the async StateBackend interface, each blob kept in its envelope. One memory
 // budget for all states with LRU eviction of leaves, and a TTL; a parent is kept while it has
 // children (they are diffs against it); a deleted parent disappears from the API at once and
 // from memory with its last child. Ancestors are never evicted before their children here, so
