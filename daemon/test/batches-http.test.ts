@@ -78,6 +78,9 @@ describe("batches over HTTP, memory mode", () => {
     const page = await acme.get(accepted.body.batch_id, "?from=2&limit=3");
     assert.deepEqual(page.body.results.map((r: any) => r.index), [2, 3, 4]);
     assert.equal(page.body.done, 6, "counts cover the whole batch, whatever the page");
+    const tooBig = await acme.get(accepted.body.batch_id, "?limit=1001");
+    assert.equal(tooBig.status, 400, "at most 1000 results per answer");
+    assert.equal(tooBig.body.error.code, "invalid_request");
   });
 
   test("a program's own failure is its response; a denied capability is the job's typed error", async () => {

@@ -10,7 +10,7 @@ import { tenantOf } from "../http/admission.ts";
 import { BEARER_SECURITY } from "../http/openapi.ts";
 import { admitCall, httpCallSite } from "../http/run-call.ts";
 import type { Services } from "../services.ts";
-import { batchIdParams, batchQuery, batchRequest, batchView, type BatchRequest } from "../wire/batches.ts";
+import { batchIdParams, batchQuery, batchRequest, batchView, MAX_RESULTS_PAGE, type BatchRequest } from "../wire/batches.ts";
 import { errorEnvelope } from "../wire/eval.ts";
 
 const errorReplies = { "4xx": errorEnvelope, "5xx": errorEnvelope };
@@ -69,7 +69,8 @@ function getBatch(r: Routes, services: Services): void {
       },
     },
     async (request) => {
-      const view = await services.batches.get(tenantOf(request).name, request.params.batch_id, request.query);
+      const { from, limit = MAX_RESULTS_PAGE } = request.query;
+      const view = await services.batches.get(tenantOf(request).name, request.params.batch_id, { from, limit });
       if (!view) throw errors.batchNotFound(request.params.batch_id);
       return view;
     },

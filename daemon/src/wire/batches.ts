@@ -23,10 +23,19 @@ export const batchIdParams = z.strictObject({
   batch_id: z.string().min(1).max(64).describe("A batch id as returned by POST /v1/batches."),
 });
 
+/** Results per answer at most: a large batch is read in pages (`from`, `limit`). */
+export const MAX_RESULTS_PAGE = 1000;
+
 const index = z.coerce.number().int().min(0).max(MAX_BATCH_ITEMS);
 export const batchQuery = z.strictObject({
   from: index.optional().describe("First job index of the results returned (default 0)."),
-  limit: index.optional().describe("At most this many job indices from `from` (default: to the end)."),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_RESULTS_PAGE)
+    .optional()
+    .describe(`At most this many job indices from \`from\` (default and maximum ${MAX_RESULTS_PAGE}).`),
 });
 
 export const batchError = z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() });
