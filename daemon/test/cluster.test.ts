@@ -2,7 +2,8 @@
 // redis-server (states.store "redis"), a real HAProxy in front. States made through one daemon
 // are used through the others; tenants stay apart on every daemon; a state of another
 // interpreter image or with an ancestor gone gets a typed error; a batch survives a daemon
-// SIGKILLed mid-job with every job recorded exactly once; a restarted daemon rejoins.
+// SIGKILLed mid-job with every job recorded exactly once; a restarted daemon rejoins; while
+// Redis is down, state and batch routes answer 503 and plain evals keep working.
 // redis-server and haproxy are installed from Debian when missing and allowed (support/binaries.ts).
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -54,6 +55,9 @@ describe("cluster: 3 daemons on redis-server behind HAProxy", () => {
     redis = await RedisServer.start();
     raw = new Redis(redis.url);
     queue = new Queue("batches", { connection: { host: redis.host, port: redis.port }, prefix: "arbor:bull" });
+    // The last test kills Redis under these clients; they reconnect by themselves.
+    raw.on("error", () => undefined);
+    queue.on("error", () => undefined);
     config = {
       workers: 1,
       states: { store: "redis", redis_url: redis.url },
@@ -209,5 +213,33 @@ describe("cluster: 3 daemons on redis-server behind HAProxy", () => {
     }, 60_000, 20);
     assert.equal(done.done, 9);
     assert.ok(tookOne || back.log.includes(batchId), "the restarted daemon ran jobs of the batch");
+  });
+
+  test("Redis down: state and batch routes answer 503 naming the component, /v1/eval keeps working; back when Redis is", async () => {
+    await redis.kill();
+    const api = on(0);
+    const state = await api.create("x = 1");
+    assert.equal(state.status, 503, JSON.stringify(state.body));
+    assert.equal(state.body.error.code, "unavailable");
+    assert.equal(state.body.error.details.component, "state_store");
+    const batch = await on(2).call("POST", "/v1/batches", { requests: [{ code: "1" }] });
+    assert.equal(batch.status, 503, JSON.stringify(batch.body));
+    assert.equal(batch.body.error.details.component, "batch_queue");
+    const plain = await viaProxy().call("POST", "/v1/eval", { code: "print('still here')" });
+    assert.equal(plain.body.stdout, "still here\n");
+
+    await redis.restart(); // no persistence: it comes back empty
+    const again = await waitFor("states to work again", async () => {
+      const r = await on(1).create("y = 2");
+      return r.status === 201 ? r : undefined;
+    }, 30_000, 200);
+    assert.equal((await on(2).evalOn(again.body.state_id, "print(y)")).body.stdout, "2\n");
+    const accepted = await viaProxy().call("POST", "/v1/batches", { requests: [{ code: "print(3)" }] });
+    assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
+    const done = await waitFor("a batch after the outage", async () => {
+      const view = (await viaProxy().batch(accepted.body.batch_id)).body;
+      return view.status === "done" ? view : undefined;
+    }, 30_000, 100);
+    assert.equal(done.results[0].response.stdout, "3\n");
   });
 });
