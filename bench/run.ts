@@ -70,7 +70,8 @@ export function makePlan(quick: boolean, workloads: string[]): Plan {
         subprocess: { maxN: 1000, budgetMs: 3000, minN: 10, warmup: 2 },
         concurrent: { maxN: 20_000, budgetMs: 3000, minN: 32, warmup: 1 },
         concurrency: [2, 8, 32],
-        branches: [1, 8, 64, 256, 1024],
+        // 256 first: its first requests are the first forks after boot and state creation.
+        branches: [256, 1, 8, 64, 1024],
         fork: { maxN: 500, budgetMs: 3000, minN: 3, warmup: 1 },
         statesForMemory: 16,
         childRounds: 4,

@@ -95,6 +95,7 @@ export function renderMarkdown(res: Results): string {
     }
     out.push("");
     out.push("p50 … max are per fork request (all K branches, over HTTP); branch p50 / p99 is one branch's own cost in its executor (`restore_ms + exec_ms` of each result).");
+    for (const f of b.forks) if (f.first_forks_per_s?.length) out.push(`First ${f.first_forks_per_s.length} fork requests at K = ${f.branches} (not in the row above): ${f.first_forks_per_s.join(", ")} forks/s.`);
     out.push("");
     out.push(`Memory per stored state: ${b.state_bytes === undefined ? "–" : `${(b.state_bytes / 2 ** 20).toFixed(2)} MiB (\`bytes\` of GET /v1/states/{id})`}; daemon process tree RSS growth ${b.rss_per_state_mb === undefined ? "not measured" : `${b.rss_per_state_mb} MiB per state over ${b.states_measured} states`}.`);
     if (b.children_measured) {

@@ -55,6 +55,8 @@ export interface ForkRow extends Timed {
   /** One branch's own cost as its executor measured it (restore_ms + exec_ms of each result). */
   branch_p50_ms?: number;
   branch_p99_ms?: number;
+  /** Forks/s of each of the first fork requests at this K (before the measured ones; from boot when K is the first). */
+  first_forks_per_s?: number[];
 }
 
 export interface Branching {

@@ -128,6 +128,7 @@ class StageSummary {
 export interface CallTiming {
   queue_ms: number;
   restore_ms: number;
+  restore_wait_ms?: number;
   exec_ms: number;
   total_ms: number;
 }

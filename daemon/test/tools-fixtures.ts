@@ -196,3 +196,60 @@ export const socketsComponent = () =>
   (core instance $ci (instantiate $m (with "net" (instance (export "ping" (func $ping))))))
   (func (export "ping") (result u32) (canon lift (core func $ci "ping"))))`,
   );
+
+// wasi:http as jco ships it (0.2.12, with the packages it uses), as nested packages of the
+// tool's inline WIT: componentize-js reads no WIT directory outside its own sandbox.
+const JCO_WIT = fileURLToPath(new URL("../lib/wit/builtin/0.2.12/", import.meta.resolve("@bytecodealliance/jco")));
+const nestedWasiPackage = (dir: string): string =>
+  `${readFileSync(join(JCO_WIT, dir, "package.wit"), "utf8").replace(/^package ([^;]+);/m, "package $1 {")}\n}\n`;
+
+const HTTP_GET_WIT = () => `package test:httpget;
+world httpget {
+  import wasi:http/outgoing-handler@0.2.12;
+  export get: func(url: string) -> result<string, string>;
+}
+${["wasi-io", "wasi-clocks", "wasi-random", "wasi-cli", "wasi-filesystem", "wasi-sockets", "wasi-http"].map(nestedWasiPackage).join("\n")}`;
+
+// wasi:http used directly (not fetch(), which turns every error-code into "NetworkError"), so the
+// test sees the error-code the tool got.
+const HTTP_GET_JS = `import { handle } from "wasi:http/outgoing-handler@0.2.12";
+import { Fields, OutgoingRequest } from "wasi:http/types@0.2.12";
+export function get(url) {
+  const u = new URL(url);
+  const req = new OutgoingRequest(new Fields());
+  req.setScheme({ tag: u.protocol === "https:" ? "HTTPS" : "HTTP" });
+  req.setAuthority(u.host);
+  req.setPathWithQuery(u.pathname + u.search);
+  let future;
+  try {
+    future = handle(req, undefined);
+  } catch (e) {
+    throw "error-code " + (e && e.payload ? e.payload.tag : String(e));
+  }
+  future.subscribe().block();
+  const got = future.get();
+  if (!got || got.tag !== "ok") throw "no response";
+  if (got.val.tag === "err") throw "error-code " + got.val.val.tag;
+  const res = got.val.val;
+  const stream = res.consume().stream();
+  const parts = [];
+  for (;;) {
+    try {
+      parts.push(stream.blockingRead(65536n));
+    } catch (e) {
+      break;
+    }
+  }
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const all = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) { all.set(p, o); o += p.length; }
+  return res.status() + " " + new TextDecoder().decode(all);
+}`;
+
+/** GETs a URL through wasi:http/outgoing-handler: "<status> <body>", or "error-code <case>". */
+export const httpGetComponent = () => jsComponent("httpget", HTTP_GET_JS, HTTP_GET_WIT(), ["fetch-event", "stdio", "random", "clocks"]);
+
+/** The http tool's manifest (its engine also imports streams, clocks and stdio). */
+export const HTTP_WASI = ["wasi:http/*", "wasi:io/*", "wasi:clocks/*", "wasi:cli/*", "wasi:random/*"];

@@ -171,9 +171,11 @@ function exportedMemory(): Uint8Array {
 }
 
 describe("WASI interfaces in a manifest", () => {
-  test("sockets and HTTP are refused with the reason, unknown interfaces too", () => {
+  test("sockets and serving HTTP are refused with the reason, unknown interfaces too; outgoing HTTP is provided", () => {
     assert.match(refusal("wasi:sockets/tcp@0.2.3")!, /^wasi:sockets\/tcp is forbidden: tools get no network sockets/);
-    assert.match(refusal("wasi:http/outgoing-handler")!, /wasi:http\/outgoing-handler is forbidden/);
+    assert.match(refusal("wasi:http/incoming-handler@0.2.12")!, /^wasi:http\/incoming-handler is forbidden: tools do not serve HTTP/);
+    assert.equal(refusal("wasi:http/outgoing-handler@0.2.12"), null);
+    assert.equal(refusal("wasi:http/types"), null);
     assert.match(refusal("acme:db/query")!, /not provided by the tool host/);
     assert.equal(refusal("wasi:filesystem/types@0.2.12"), null);
     assert.equal(refusal("wasi:cli/*"), null);

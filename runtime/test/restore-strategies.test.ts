@@ -190,7 +190,8 @@ for (const factory of factories) {
       assert.deepEqual(reported.filter((p) => [...pages, last + 3].includes(p)), [...pages, last + 3]);
       assert.ok(extra.every((p) => p === last + 5), `pages reported but never touched: ${extra.join(", ")}`);
       strategy.reset();
-      assert.deepEqual(sorted(strategy.writtenPages() ?? []), []);
+      // Clean again, but for hot pages (left writable by design, they always read as written).
+      assert.deepEqual(sorted(strategy.writtenPages() ?? []), expectedWritten(strategy, []));
       assert.equal(mismatch(memory, baseline), null);
     });
 
@@ -283,7 +284,7 @@ describe("dirty strategy: hot pages (left writable, copied back at every reset)"
   after(() => live.forEach((s) => s.dispose()));
   const setup = (seed: number, options: Parameters<typeof createDirtyStrategy>[2]) => {
     const { memory, baseline } = patternedMemory(seed);
-    const strategy = createDirtyStrategy(memory, baseline, options);
+    const strategy = createDirtyStrategy(memory, baseline, { hot: true, ...options });
     live.push(strategy);
     return { memory, baseline, strategy };
   };
@@ -403,6 +404,36 @@ describe("dirty strategy: hot pages (left writable, copied back at every reset)"
     assert.equal(mismatch(memory, baseline), null);
   });
 
+  test("more than 8 spans to re-protect: the gaps with the fewest hot pages are closed, those pages protected again", (t: TestContext) => {
+    if (!probe.ok) return t.skip(probe.reason);
+    const { memory, baseline, strategy } = setup(28, { promoteAfter: 2, auditEvery: 0 });
+    // A run of hot pages, and single hot pages between the cold pages written below.
+    const run = [200, 201, 202, 203, 204, 205];
+    const single = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
+    const hot = [...single, ...run];
+    for (let i = 0; i < 2; i++) {
+      touch(memory, hot, i);
+      strategy.reset();
+    }
+    assert.deepEqual(sorted(strategy.hotPages?.() ?? []), sorted(hot));
+    // Cold pages on both sides of each hot one: 11 spans, 3 more than the bound. Every gap but
+    // the one holding the run has a single hot page: three of those gaps are closed.
+    const cold = [15, 25, 35, 45, 55, 65, 75, 85, 95, 150, 300];
+    touch(memory, [...hot, ...cold], 7);
+    strategy.reset();
+    assert.equal(mismatch(memory, baseline), null);
+    const stillHot = sorted(strategy.hotPages?.() ?? []);
+    const demoted = hot.filter((p) => !stillHot.includes(p));
+    assert.equal(demoted.length, 3, `demoted ${demoted}`);
+    for (const p of run) assert.ok(stillHot.includes(p), `page ${p} of the run stays hot`);
+    assert.deepEqual(sorted(strategy.writtenPages() ?? []), stillHot, "demoted and cold pages are protected and clean");
+    touch(memory, [demoted[0]!, 7000], 9);
+    assert.deepEqual(sorted(strategy.writtenPages() ?? []), sorted([...stillHot, demoted[0]!, 7000]), "and their writes are tracked again");
+    strategy.reset();
+    assert.equal(mismatch(memory, baseline), null);
+    assert.ok(Array.from(strategy.hotPages?.() ?? []).includes(demoted[0]!), "on probation: written again, promoted at once");
+  });
+
   test("hot pages in grown memory are zeroed at every reset", (t: TestContext) => {
     if (!probe.ok) return t.skip(probe.reason);
     const { memory, baseline, strategy } = setup(27, { promoteAfter: 2, auditEvery: 3 });
@@ -461,28 +492,35 @@ async function loadPyodideWithInstance() {
 
 describe("dirty strategy with real Pyodide", () => {
   const probe = dirtyFactory.probe();
-  test("100 calls, each starting from a fresh interpreter", async (t: TestContext) => {
-    if (!probe.ok) return t.skip(probe.reason);
-    const { pyodide, memory, stackPointer } = await loadPyodideWithInstance();
-    pyodide.runPython("import json, re, collections");
-    const baseline = new Uint8Array(memory.buffer.slice(0));
-    const baseStackPointer = stackPointer.value as number;
-    const strategy = dirtyFactory.create(memory, baseline);
-    try {
-      for (let i = 0; i < 100; i++) {
-        pyodide.runPython("x = 1; print(2+2)");
-        assert.equal(pyodide.runPython("'x' in globals()"), true);
-        strategy.reset();
-        stackPointer.value = baseStackPointer;
-        assert.equal(pyodide.runPython("'x' not in globals()"), true, `call ${i}`);
-        assert.equal(pyodide.runPython("json.dumps(collections.Counter('abca'))"), '{"a": 2, "b": 1, "c": 1}');
-        strategy.reset();
-        stackPointer.value = baseStackPointer;
+  // With hot pages learnt (the default) and without: either way, every call starts fresh.
+  for (const [label, calls, make] of [
+    ["default options", 100, (m: WebAssembly.Memory, b: Uint8Array) => dirtyFactory.create(m, b)],
+    ["no hot pages", 40, (m: WebAssembly.Memory, b: Uint8Array) => createDirtyStrategy(m, b, { hot: false })],
+  ] as const) {
+    test(`${calls} calls, each starting from a fresh interpreter (${label})`, async (t: TestContext) => {
+      if (!probe.ok) return t.skip(probe.reason);
+      const { pyodide, memory, stackPointer } = await loadPyodideWithInstance();
+      pyodide.runPython("import json, re, collections");
+      const baseline = new Uint8Array(memory.buffer.slice(0));
+      const baseStackPointer = stackPointer.value as number;
+      const strategy = make(memory, baseline);
+      try {
+        for (let i = 0; i < calls; i++) {
+          pyodide.runPython("x = 1; print(2+2)");
+          assert.equal(pyodide.runPython("'x' in globals()"), true);
+          strategy.reset();
+          stackPointer.value = baseStackPointer;
+          assert.equal(pyodide.runPython("'x' not in globals()"), true, `call ${i}`);
+          assert.equal(pyodide.runPython("json.dumps(collections.Counter('abca'))"), '{"a": 2, "b": 1, "c": 1}');
+          strategy.reset();
+          stackPointer.value = baseStackPointer;
+        }
+        assert.equal(mismatch(memory, baseline), null);
+        if (label === "default options") assert.ok((strategy.hotPages?.() ?? []).length > 0, "the calls ran with a learned hot set");
+        else assert.deepEqual(strategy.hotPages?.() ?? [], new Uint32Array(0));
+      } finally {
+        strategy.dispose();
       }
-      assert.equal(mismatch(memory, baseline), null);
-      assert.ok((strategy.hotPages?.() ?? []).length > 0, "the calls ran with a learned hot set");
-    } finally {
-      strategy.dispose();
-    }
-  });
+    });
+  }
 });

@@ -20,6 +20,8 @@ export interface HostCallContext {
   budget?: HostCallBudget;
   /** Registered WebAssembly tools (daemon/src/tools/); without it `tool` calls are refused. */
   tools?: ToolService;
+  /** Records of what a host call did on the call's behalf (a tool's HTTP requests), as they finish. */
+  audit?: (record: HostCallRecord) => void;
   /** Sees unexpected failures (bugs); the sandbox only ever gets "internal error". */
   onInternalError?: (err: unknown) => void;
 }
@@ -43,7 +45,8 @@ function budgetFor(ctx: HostCallContext): HostCallBudget {
   return b;
 }
 
-function granted<T>(name: CapabilityName, grant: Grant<T>): T {
+/** The capability's policy, or the PermissionError every use of an ungranted one gets. */
+export function granted<T>(name: CapabilityName, grant: Grant<T>): T {
   if (!grant.granted) throw denied(name, `not granted (${grant.rule})`);
   return grant.policy;
 }
@@ -85,7 +88,14 @@ async function dispatch(msg: HostCallMessage, ctx: HostCallContext): Promise<{ v
     }
     case "tool": {
       if (!ctx.tools) throw denied("tools", `${quote(msg.args.tool)} is not in capabilities.tools.allow (no tools are registered)`);
-      return ctx.tools.call(policy, msg.args.tool, msg.args.args, { deadline: ctx.deadline, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+      return ctx.tools.call(policy, msg.args.tool, msg.args.args, {
+        deadline: ctx.deadline,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        // A tool's HTTP requests are host calls of this Python call: its budget, its audit.
+        budget: budgetFor(ctx),
+        ...(ctx.audit ? { audit: ctx.audit } : {}),
+        ...(ctx.onInternalError ? { onInternalError: ctx.onInternalError } : {}),
+      });
     }
   }
 }

@@ -26,7 +26,27 @@ interface Hop {
   body: Buffer | null;
 }
 
+/** A response as fetched: the body as bytes (cut at max_response_bytes, then `truncated`). */
+export interface FetchedResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  truncated: boolean;
+  url: string;
+}
+
+/** host.web_fetch: the response with its body as text when it is UTF-8, else base64. */
 export async function webFetch(policy: WebFetchPolicy, args: WebFetchCall["args"], ctx: WebFetchContext): Promise<WebFetchValue> {
+  const { body, truncated, ...rest } = await fetchUnderPolicy(policy, args, ctx);
+  const text = decodeUtf8(body, truncated);
+  return { ...rest, body: text ?? body.toString("base64"), encoding: text === null ? "base64" : "utf-8", truncated };
+}
+
+/**
+ * The request under a web_fetch policy, every check included; the body stays bytes. Shared by
+ * host.web_fetch and by tools' outgoing HTTP (daemon/src/tools/http.ts).
+ */
+export async function fetchUnderPolicy(policy: WebFetchPolicy, args: WebFetchCall["args"], ctx: WebFetchContext): Promise<FetchedResponse> {
   let hop = prepare(policy, args);
   const timeoutMs = Math.min(policy.timeout_ms, ctx.deadline - Date.now());
   if (timeoutMs <= 0) throw timeoutError("web_fetch", "no time left before the eval deadline");
@@ -79,15 +99,7 @@ export async function webFetch(policy: WebFetchPolicy, args: WebFetchCall["args"
       const { body, truncated } = await readCapped(res.body, policy.max_response_bytes).catch((e: unknown) => {
         throw signal.aborted ? timedOut() : osError("web_fetch", `reading the response failed: ${errorCode(e)}`);
       });
-      const text = decodeUtf8(body, truncated);
-      return {
-        status: res.statusCode,
-        headers: flattenResponseHeaders(res.headers),
-        body: text ?? body.toString("base64"),
-        encoding: text === null ? "base64" : "utf-8",
-        truncated,
-        url: hop.url.href,
-      };
+      return { status: res.statusCode, headers: flattenResponseHeaders(res.headers), body, truncated, url: hop.url.href };
     } finally {
       agent.destroy().catch(() => undefined);
     }

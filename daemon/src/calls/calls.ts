@@ -74,7 +74,14 @@ class HostCallSession {
   }
 
   readonly handle = async (raw: unknown): Promise<unknown> => {
-    const { reply, record } = await performHostCall(raw, { policy: this.policy, deadline: this.deadline, signal: this.signal, tools: this.tools });
+    const { reply, record } = await performHostCall(raw, {
+      policy: this.policy,
+      deadline: this.deadline,
+      signal: this.signal,
+      tools: this.tools,
+      // A tool's HTTP requests land here as they finish, before the tool call's own record.
+      audit: (r) => this.records.push(r),
+    });
     this.records.push(record);
     return reply;
   };
@@ -196,6 +203,7 @@ function shapeResponse(outcome: Outcome, queueMs: number, hostCalls: HostCallRec
     timing: {
       queue_ms: round(queueMs),
       restore_ms: round(outcome.timing.restore_ms),
+      restore_wait_ms: round(outcome.timing.restore_wait_ms ?? 0),
       exec_ms: round(outcome.timing.exec_ms),
       total_ms: round(performance.now() - started),
     },

@@ -24,12 +24,15 @@ export const HOSTED_INTERFACES: ReadonlySet<string> = new Set([
   "wasi:cli/terminal-stderr",
   "wasi:filesystem/types",
   "wasi:filesystem/preopens",
+  // Requests go to the daemon, which performs them under the call's web_fetch policy (host/wasi-http.ts).
+  "wasi:http/types",
+  "wasi:http/outgoing-handler",
 ]);
 
 /** Never granted, whatever the manifest says; the reason is part of the refusal. */
 const FORBIDDEN: ReadonlyArray<[prefix: string, why: string]> = [
   ["wasi:sockets/", "tools get no network sockets"],
-  ["wasi:http/", "outgoing HTTP from tools is not available in this version (use host.web_fetch from Python)"],
+  ["wasi:http/incoming-handler", "tools do not serve HTTP (outgoing requests use wasi:http/outgoing-handler)"],
 ];
 
 /** `wasi:cli/stdout@0.2.12` → `wasi:cli/stdout`. */
@@ -61,3 +64,6 @@ export function declared(imported: string, manifest: readonly string[]): boolean
 
 export const usesFilesystem = (imports: readonly string[]): boolean =>
   imports.some((i) => unversioned(i).startsWith("wasi:filesystem/"));
+
+/** The component can send HTTP requests (under the web_fetch policy of each call). */
+export const usesHttp = (imports: readonly string[]): boolean => imports.some((i) => unversioned(i) === "wasi:http/outgoing-handler");

@@ -10,7 +10,7 @@ import type { DeepReadonly } from "../config/types.ts";
 import type { ToolEntry as ToolEntryConfig } from "./config.ts";
 
 type ToolEntry = DeepReadonly<ToolEntryConfig>;
-import { declared, refusal, unversioned, usesFilesystem } from "./interfaces.ts";
+import { declared, refusal, unversioned, usesFilesystem, usesHttp } from "./interfaces.ts";
 import { transpileCached } from "./transpile-cache.ts";
 import { definedMemories, pagesFor } from "./wasm-memory.ts";
 import { parseComponentWit, WitParseError } from "./wit.ts";
@@ -42,6 +42,8 @@ export interface RegisteredTool {
   /** The component imports wasi:filesystem: it needs the files capability. */
   filesystem: boolean;
   filesystem_write: boolean;
+  /** The component imports wasi:http/outgoing-handler: its requests go through the call's web_fetch policy. */
+  http: boolean;
 }
 
 /** Why the daemon refuses to start: one line per problem, each naming its tool. */
@@ -180,6 +182,7 @@ async function loadTool(entry: ToolEntry, options: LoadOptions): Promise<Registe
     max_output_bytes: entry.max_output_bytes,
     filesystem,
     filesystem_write: filesystem && entry.filesystem_write,
+    http: usesHttp(world.imports),
   };
 }
 

@@ -4,8 +4,11 @@
 // left before the Python call's deadline, and the outcome as a value or a typed error.
 import type { ArborConfig } from "../config/index.ts";
 import { clip } from "../bridge/audit.ts";
+import { HostCallBudget } from "../bridge/budget.ts";
 import { denied, HostCallError, osError, quote, timeoutError } from "../bridge/errors.ts";
+import type { HostCallRecord } from "../bridge/messages.ts";
 import type { EffectivePolicy } from "../bridge/policy.ts";
+import { performToolHttp } from "./http.ts";
 import type { ToolCallValue } from "./messages.ts";
 import { loadToolRegistry, type RegisteredTool, ToolRegistry } from "./registry.ts";
 import { ToolHost } from "./tool-host.ts";
@@ -44,6 +47,11 @@ export function toolInfo(t: RegisteredTool): ToolInfo {
 export interface ToolCallContext {
   deadline: number;
   signal?: AbortSignal;
+  /** The Python call's host-call budget: each outgoing HTTP request of the tool takes one. */
+  budget?: HostCallBudget;
+  /** Where the tool's HTTP requests are recorded (the Python call's host_calls). */
+  audit?: (record: HostCallRecord) => void;
+  onInternalError?: (err: unknown) => void;
 }
 
 const TAIL_CHARS = 500;
@@ -118,7 +126,17 @@ export class ToolService {
     if (timeoutMs <= 0) throw timeoutError("tools", "no time left before the eval deadline");
     const host = fs?.write ? this.writeHost : this.host;
     if (!host) throw osError("tools", "the tool host is not running");
-    const r = await host.call(tool, args, fs, timeoutMs, ctx.signal);
+    // The tool's requests end with it (a timeout, a cancel), and never outlive the Python call.
+    const ended = new AbortController();
+    const http = {
+      policy,
+      deadline: Date.now() + timeoutMs,
+      signal: ctx.signal ? AbortSignal.any([ctx.signal, ended.signal]) : ended.signal,
+      budget: ctx.budget ?? new HostCallBudget(policy.max_host_calls),
+      ...(ctx.audit ? { audit: ctx.audit } : {}),
+      ...(ctx.onInternalError ? { onInternalError: ctx.onInternalError } : {}),
+    };
+    const r = await host.call(tool, args, fs, timeoutMs, ctx.signal, (request) => performToolHttp(tool, request, http)).finally(() => ended.abort());
     const tail = r.stderr ? `\n[tool stderr] ${clip(r.stderr.slice(-TAIL_CHARS), TAIL_CHARS)}` : "";
     const ms = `${Math.round((r.instance_ms + r.exec_ms) * 100) / 100} ms`;
     switch (r.outcome) {

@@ -15,7 +15,7 @@ import {
   type ToolHostLaunch,
   type ToolHostPaths,
 } from "../../../runtime/src/host/tool-host-launch.ts";
-import { FromHost, type CallFs, type HostResult, type HostTool, type ToHost } from "./host/protocol.ts";
+import { FromHost, type CallFs, type HostHttpRequest, type HostResult, type HostTool, type ToHost, type ToolHttpReply } from "./host/protocol.ts";
 import type { RegisteredTool } from "./registry.ts";
 
 const HOST_DIR = fileURLToPath(new URL("./host/", import.meta.url));
@@ -46,9 +46,13 @@ export interface ToolHostOptions {
   writeRoots: string[];
 }
 
+/** Checks and performs one outgoing request of a call (tools/http.ts); never rejects. */
+export type HttpHandler = (request: HostHttpRequest) => Promise<ToolHttpReply>;
+
 interface Pending {
   resolve: (r: HostResult) => void;
   timer: NodeJS.Timeout;
+  onHttp: HttpHandler | undefined;
 }
 
 export class ToolHost {
@@ -121,6 +125,7 @@ export class ToolHost {
             child.once("exit", () => this.onExit(child));
             resolve();
           } else if (msg.t === "fatal") this.stderrTail += `\n${msg.message}`;
+          else if (msg.t === "http") this.forwardHttp(child, msg);
           else this.settle(msg);
         }
       });
@@ -140,6 +145,17 @@ export class ToolHost {
     p.resolve(result);
   }
 
+  /** A request of a running call: its handler answers; a request of no running call is refused. */
+  private forwardHttp(child: ChildProcess, msg: HostHttpRequest): void {
+    const p = this.pending.get(msg.id);
+    const refused: ToolHttpReply = { req: msg.req, ok: false, code: "HTTP-request-denied", message: "tools: the request belongs to no running call" };
+    const reply = p?.onHttp ? p.onHttp(msg).catch((): ToolHttpReply => ({ ...refused, code: "internal-error", message: "internal error" })) : Promise.resolve(refused);
+    void reply.then((r) => {
+      // The call may have ended meanwhile (a timeout): then nobody waits for the answer.
+      if (this.child === child && this.pending.get(msg.id) === p) this.send({ t: "http_reply", id: msg.id, ...r });
+    });
+  }
+
   private kill(child: ChildProcess): void {
     child.kill("SIGKILL");
   }
@@ -157,7 +173,7 @@ export class ToolHost {
   }
 
   /** Runs one call. Always resolves: failures are outcomes. */
-  async call(tool: RegisteredTool, args: unknown[], fs: CallFs | null, timeoutMs: number, signal?: AbortSignal): Promise<HostResult> {
+  async call(tool: RegisteredTool, args: unknown[], fs: CallFs | null, timeoutMs: number, signal?: AbortSignal, onHttp?: HttpHandler): Promise<HostResult> {
     if (this.closed) return lost(0, "crashed", "the tool host is shut down");
     if (!this.child) {
       try {
@@ -176,6 +192,7 @@ export class ToolHost {
       }, timeoutMs + HOST_GRACE_MS);
       this.pending.set(id, {
         timer,
+        onHttp,
         resolve: (r) => {
           signal?.removeEventListener("abort", onAbort);
           resolve(r);

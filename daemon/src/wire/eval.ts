@@ -46,6 +46,9 @@ export const evalResponse = z.object({
   timing: z.object({
     queue_ms: z.number(),
     restore_ms: z.number(),
+    restore_wait_ms: z
+      .number()
+      .describe("Time this call waited for the interpreter to finish restoring after the previous call (0 when it was ready)."),
     exec_ms: z.number(),
     total_ms: z.number(),
   }),

@@ -43,6 +43,10 @@ struct Guard {
   Clock::time_point sleepingUntil = Clock::time_point::max();
   uint64_t fired = 0;       // generation whose soft deadline passed
   uint64_t terminated = 0;  // generation whose execution was terminated
+  // The call is inside a host call (a message to the daemon and its reply on the pipe): a
+  // termination there could cut a frame in half and leave the pipe out of step, so it waits
+  // until the host call returns. A host call that never returns is the daemon's SIGKILL's job.
+  bool inHostCall = false;
 };
 
 // Leaked on purpose: the thread may still be waiting on it while the process exits.
@@ -59,6 +63,11 @@ void Loop() {
     }
     const auto now = Clock::now();
     if (now >= guard->hardAt) {
+      if (guard->inHostCall) {
+        guard->sleepingUntil = Clock::time_point::max();
+        guard->cv.wait(lock);  // woken by leaveHostCall
+        continue;
+      }
       guard->terminated = gen;
       guard->isolate->TerminateExecution();
       continue;
@@ -116,6 +125,7 @@ void Call(const v8::FunctionCallbackInfo<v8::Value>& args) {
     guard->softAt = now + std::chrono::microseconds(static_cast<int64_t>(softMs * 1000));
     guard->hardAt = guard->softAt + std::chrono::microseconds(static_cast<int64_t>(graceMs * 1000));
     guard->armed = gen;
+    guard->inHostCall = false;
     guard->interrupt->store(0);
     // Only when the thread would otherwise sleep past this call's deadline (it is idle, or the
     // timeout is shorter than the last one's).
@@ -147,6 +157,26 @@ void Call(const v8::FunctionCallbackInfo<v8::Value>& args) {
   Throw(isolate, "the call passed its deadline and was terminated", "ERR_ARBOR_TERMINATED");
 }
 
+// enterHostCall(): false if the running call is already being terminated (the caller must not
+// start a host call then); otherwise the termination waits until leaveHostCall().
+void EnterHostCall(const v8::FunctionCallbackInfo<v8::Value>& args) {
+  bool ok = true;
+  if (guard != nullptr) {
+    std::lock_guard<std::mutex> lock(guard->mu);
+    ok = guard->armed == 0 || guard->terminated != guard->armed;
+    if (ok) guard->inHostCall = true;
+  }
+  args.GetReturnValue().Set(ok);
+}
+
+// leaveHostCall(): a termination held back meanwhile happens now (the deadline thread wakes).
+void LeaveHostCall(const v8::FunctionCallbackInfo<v8::Value>& args) {
+  if (guard == nullptr) return;
+  std::lock_guard<std::mutex> lock(guard->mu);
+  guard->inHostCall = false;
+  guard->cv.notify_one();
+}
+
 // deadlinePassed(): whether the last call's soft deadline passed (the interrupt was raised).
 void DeadlinePassed(const v8::FunctionCallbackInfo<v8::Value>& args) {
   bool passed = false;
@@ -163,4 +193,6 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   NODE_SET_METHOD(exports, "start", Start);
   NODE_SET_METHOD(exports, "call", Call);
   NODE_SET_METHOD(exports, "deadlinePassed", DeadlinePassed);
+  NODE_SET_METHOD(exports, "enterHostCall", EnterHostCall);
+  NODE_SET_METHOD(exports, "leaveHostCall", LeaveHostCall);
 }

@@ -46,7 +46,10 @@ static const int DENIED[] = {
     SYS_pidfd_send_signal, SYS_tkill,
     SYS_mount, SYS_umount2, SYS_pivot_root, SYS_chroot, SYS_unshare, SYS_setns,
     SYS_fsopen, SYS_fsmount, SYS_fsconfig, SYS_move_mount, SYS_open_tree, SYS_fspick,
-    SYS_bpf, SYS_io_uring_setup, SYS_io_uring_enter, SYS_io_uring_register, SYS_perf_event_open,
+    // io_uring_enter stays allowed: Node 24's libuv makes a ring (to batch epoll_ctl) before the
+    // filter is applied and aborts if it can no longer submit to it. No ring can be made or have
+    // buffers registered from here on, so only libuv's own ring, driven by libuv, exists.
+    SYS_bpf, SYS_io_uring_setup, SYS_io_uring_register, SYS_perf_event_open,
     SYS_keyctl, SYS_add_key, SYS_request_key, SYS_init_module, SYS_finit_module, SYS_delete_module,
     SYS_kexec_load, SYS_kexec_file_load, SYS_reboot, SYS_swapon, SYS_swapoff, SYS_acct,
     SYS_quotactl, SYS_name_to_handle_at, SYS_open_by_handle_at, SYS_fanotify_init,

@@ -26,12 +26,21 @@ export interface CallGuard {
   /** Why this implementation (the native one's load error, for the fallback). */
   readonly reason: string;
   run<T>(fn: () => T, timeoutMs: number, graceMs: number): Guarded<T>;
+  /**
+   * Runs a host call's exchange with the daemon (send, then wait for the reply) so that a
+   * termination cannot cut it in half: the native guard holds the termination back until fn
+   * returns. The vm guard cannot (node:vm terminates on its own thread): its caller must treat a
+   * termination inside fn as leaving the pipe out of step.
+   */
+  hostCall<T>(fn: () => T): T;
 }
 
 interface NativeDeadline {
   start(interrupt: SharedArrayBuffer): void;
   call(fn: () => unknown, softMs: number, graceMs: number): unknown;
   deadlinePassed(): boolean;
+  enterHostCall(): boolean;
+  leaveHostCall(): void;
 }
 
 export const DEADLINE_ADDON_PATH = addonPath("arbor_deadline");
@@ -49,6 +58,16 @@ class NativeGuard implements CallGuard {
     } catch (error) {
       const terminated = (error as { code?: unknown })?.code === "ERR_ARBOR_TERMINATED";
       return { ok: false, error, terminated, deadlinePassed: terminated || this.addon.deadlinePassed() };
+    }
+  }
+
+  hostCall<T>(fn: () => T): T {
+    // Already being terminated: start nothing; the loop's back edge lets the termination land.
+    if (!this.addon.enterHostCall()) for (;;);
+    try {
+      return fn();
+    } finally {
+      this.addon.leaveHostCall();
     }
   }
 }
@@ -83,6 +102,10 @@ class VmGuard implements CallGuard {
       callSlot.call = null;
     }
   }
+
+  hostCall<T>(fn: () => T): T {
+    return fn();
+  }
 }
 
 /** The native guard when its addon loads, else the vm one (`ARBOR_CALL_GUARD=vm` forces it). */
@@ -92,6 +115,7 @@ export function createCallGuard(interrupt: Int32Array): CallGuard {
   if (!(interrupt.buffer instanceof SharedArrayBuffer) || interrupt.byteOffset !== 0) return new VmGuard(interrupt, "the interrupt buffer is not shared memory");
   try {
     const addon = createRequire(import.meta.url)(DEADLINE_ADDON_PATH) as NativeDeadline;
+    if (typeof addon.enterHostCall !== "function") return new VmGuard(interrupt, "native deadline addon is out of date (run runtime/native/build.mjs)");
     addon.start(interrupt.buffer);
     return new NativeGuard(addon);
   } catch (e) {

@@ -63,6 +63,8 @@ channel.send({
 // Python's host calls: forwarded to the daemon, which checks policy and performs them; Python
 // blocks until the answer. Pings that arrive meanwhile are answered; nothing else may.
 let hostCallId = 0;
+/** Set while a host call's exchange is under way; still set after the call means it was cut short. */
+let inHostCall = false;
 engine.hostTransport.current = (request: Uint8Array): Uint8Array => {
   let call: unknown;
   try {
@@ -71,14 +73,23 @@ engine.hostTransport.current = (request: Uint8Array): Uint8Array => {
     return Buffer.from(JSON.stringify({ ok: false, error: { type: "ValueError", message: "malformed host call" } }));
   }
   const id = ++hostCallId;
-  channel.send({ t: "host_call", id, call });
-  for (;;) {
-    const msg = channel.receive();
-    if (!msg) process.exit(0);
-    if (msg.t === "host_reply" && msg.id === id) return Buffer.from(JSON.stringify(msg.reply));
-    if (msg.t === "ping") channel.send({ t: "pong", id: msg.id });
-    else throw new Error(`protocol: unexpected '${msg.t}' during a host call`);
-  }
+  // The exchange is whole or not at all: the call guard holds a deadline termination back until
+  // the reply is read (a frame cut in half would leave the pipe out of step for every later call).
+  const reply = guard.hostCall(() => {
+    inHostCall = true;
+    channel.send({ t: "host_call", id, call });
+    for (;;) {
+      const msg = channel.receive();
+      if (!msg) process.exit(0);
+      if (msg.t === "host_reply" && msg.id === id) {
+        inHostCall = false;
+        return msg.reply;
+      }
+      if (msg.t === "ping") channel.send({ t: "pong", id: msg.id });
+      else throw new Error(`protocol: unexpected '${msg.t}' during a host call`);
+    }
+  });
+  return Buffer.from(JSON.stringify(reply));
 };
 
 // Hygiene: a long-lived interpreter is recycled after N calls, or when JS-side tables it cannot
@@ -94,10 +105,15 @@ function retireReason(): string | null {
 }
 
 let lastRestoreMs = 0;
+/** When the last restore ended, on the clock the daemon stamps jobs with (sent_at). */
+let restoreEndedAt = 0;
 for (;;) {
   const msg = channel.receive();
   if (!msg) process.exit(0); // the daemon went away
   if (msg.t === "run") {
+    // The daemon sends the next job as soon as it has a result, maybe while we still restore:
+    // that wait is reported apart from the restore itself.
+    const restoreWaitMs = msg.sent_at === undefined ? 0 : Math.max(0, restoreEndedAt - msg.sent_at);
     let outcome: Outcome;
     let disturbed: boolean;
     try {
@@ -106,12 +122,17 @@ for (;;) {
       outcome = failedOutcome("crashed", { type: "InterpreterCrash", message: "the executor failed to run the call", traceback: "" }, { restoreMs: lastRestoreMs });
       disturbed = true;
     }
+    outcome.timing.restore_wait_ms = restoreWaitMs;
     // A trap or a termination is recovered here, before the answer, so the caller pays for it (a
     // few ms); when recovery is not sound the executor retires instead (crashes must be cheap
     // for the service).
     const restoreStarted = performance.now();
     if (disturbed) channel.send({ t: "recovering", id: msg.id });
-    const unsound = disturbed ? recoverAfterTrap(interp, states, snapshotFingerprint) : null;
+    // A termination the guard could not hold back (the vm guard) inside a host call's exchange:
+    // a frame may be half read, so this pipe cannot be trusted for another job.
+    const cutHostCall = inHostCall ? "terminated inside a host call (the pipe to the daemon may be out of step)" : null;
+    inHostCall = false;
+    const unsound = cutHostCall ?? (disturbed ? recoverAfterTrap(interp, states, snapshotFingerprint) : null);
     // Retiring is announced before the result, so the daemon never hands this executor another
     // job: it swaps in a spare while we exit.
     const retire = unsound ?? retireReason();
@@ -128,7 +149,9 @@ for (;;) {
       interp.reset(states.overlay);
       states.reenter(interp);
     }
-    lastRestoreMs = performance.now() - restoreStarted;
+    const restoreEnded = performance.now();
+    lastRestoreMs = restoreEnded - restoreStarted;
+    restoreEndedAt = performance.timeOrigin + restoreEnded;
   } else if (msg.t === "ping") {
     channel.send({ t: "pong", id: msg.id });
   } else if (msg.t === "fingerprint") {

@@ -150,7 +150,7 @@ export class ExecutorProcess extends EventEmitter {
         if (signal.aborted) return this.kill("killed_cancelled");
         signal.addEventListener("abort", onAbort, { once: true });
       }
-      this.send({ t: "run", id, job });
+      this.send({ t: "run", id, job, sent_at: performance.timeOrigin + performance.now() });
     });
   }
 

@@ -70,7 +70,12 @@ export const outcomeSchema = z.strictObject({
   error: pythonErrorSchema.nullable(),
   files: z.array(inputFileSchema).max(10_000).optional(),
   truncated: z.boolean(),
-  timing: z.strictObject({ restore_ms: z.number().nonnegative(), exec_ms: z.number().nonnegative() }),
+  timing: z.strictObject({
+    restore_ms: z.number().nonnegative(),
+    exec_ms: z.number().nonnegative(),
+    /** How long this job waited for the previous call's restore to finish before it could start. */
+    restore_wait_ms: z.number().nonnegative().optional(),
+  }),
   /** Bytes of linear memory at the end of the call (before its restore). */
   memory_bytes: z.number().int().nonnegative(),
   /** The kept state, when the job asked for a checkpoint and the call left a usable state. */
@@ -101,7 +106,8 @@ export const executorInfoSchema = z.strictObject({
 export const fingerprintSchema = z.strictObject({ hash: z.string().max(64), parts: z.record(z.string().max(64), z.string().max(64)) });
 
 export const toExecutorSchema = z.discriminatedUnion("t", [
-  z.strictObject({ t: z.literal("run"), id: z.int(), job: jobSchema }),
+  /** sent_at: when the daemon sent it (performance.timeOrigin + now(): one clock for both processes). */
+  z.strictObject({ t: z.literal("run"), id: z.int(), job: jobSchema, sent_at: z.number().optional() }),
   z.strictObject({ t: z.literal("ping"), id: z.int() }),
   /** Between jobs: the fingerprint of the state the executor rests in (tests, diagnostics). */
   z.strictObject({ t: z.literal("fingerprint"), id: z.int() }),

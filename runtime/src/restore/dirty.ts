@@ -2,9 +2,10 @@
 // The kernel clears a page's WP bit on its first write without stopping the thread; PAGEMAP_SCAN
 // lists the pages whose bit is clear. A reset copies only those pages back from the baseline.
 //
-// Hot pages: each first write to a protected page is an async WP fault (~1 µs here), and since
-// every call starts from the same state, a call writes mostly the same pages as the one before
-// (~300–400 for print(2+2), see spikes/FINDINGS.md). A page written in `promoteAfter` consecutive
+// Hot pages: each first write to a protected page is an async WP fault (1 µs on bare metal, ~28 µs
+// in this VM, whose page tables the hypervisor shadows), and since every call starts from the same
+// state, a call writes mostly the same pages as the one before (~190 for print(2+2) once the heap
+// is settled, see spikes/FINDINGS.md). A page written in `promoteAfter` consecutive
 // calls becomes "hot": after the reset copies it back, it is simply not write-protected again.
 // Correctness needs no extra bookkeeping: an unprotected page always reads as "written" to
 // PAGEMAP_SCAN, so the next reset's scan lists it and copies it back like any other written page.
@@ -26,15 +27,28 @@ import {
 export interface DirtyOptions {
   /** Learn and keep hot pages (default true). false: every written page is re-protected at every reset. */
   hot?: boolean;
-  /** A page written in this many consecutive calls becomes hot (default 3). */
+  /** A page written in this many consecutive calls becomes hot (default 1). */
   promoteAfter?: number;
-  /** Upper bound on the hot set, in 4 KiB pages (default 2048 = 8 MiB copied per reset at most). */
+  /** Upper bound on the hot set, in 4 KiB pages (default 8192 = 32 MiB copied per reset at most). */
   maxHotPages?: number;
-  /** Every this many resets, demote hot pages the last call left equal to the baseline (default 64; 0 = never). */
+  /** Every this many resets, demote hot pages the last call left equal to the baseline (default 256; 0 = never). */
   auditEvery?: number;
 }
 
-const DEFAULTS: Required<DirtyOptions> = { hot: true, promoteAfter: 3, maxHotPages: 2048, auditEvery: 64 };
+// Tuned on the workload corpus (spikes/10-realistic-restore): where the wasm memory's page
+// tables are shadowed by the hypervisor (this Firecracker/PVM VM), a write fault costs ~28 µs and
+// copying a page back ~0.26 µs, so a page is worth keeping hot if even 1 call in 100 writes it.
+// Promote at the first write, keep up to 32 MiB hot, and demote rarely: realistic calls then
+// take 9.0 ms (exec + restore, p50) against 11.7 ms with (3, 2048, 64) and 15.4 ms without hot pages.
+const DEFAULTS: Required<DirtyOptions> = { hot: true, promoteAfter: 1, maxHotPages: 8192, auditEvery: 256 };
+
+/**
+ * Re-protecting costs one PAGEMAP_SCAN ioctl per span, whatever its length, and each one flushes
+ * the TLB: past this many spans, the gaps with the fewest hot pages are closed instead (their hot
+ * pages protected again). A realistic call writes a few hundred scattered pages; re-protecting
+ * them exactly took up to 200 ioctls (150–560 ms under load, spikes/10-realistic-restore).
+ */
+const MAX_REARM_SPANS = 8;
 
 class DirtyPageStrategy implements RestoreStrategy {
   readonly name = "dirty" as const;
@@ -98,7 +112,7 @@ class DirtyPageStrategy implements RestoreStrategy {
     // the call did not write still hold the overlay's bytes.
     this.#addon.copyPages(buf, this.#baseline, written);
     if (overlay) putBack(buf, overlay, written);
-    const rearm = this.#options.hot ? this.#coldSpans(written, reset) : hull(written);
+    const rearm = this.#options.hot ? this.#fewerSpans(this.#coldSpans(written, reset), reset) : hull(written);
     if (rearm.length > 0) this.#addon.rearmRanges(buf, rearm);
     if (demote && demote.length > 0) {
       this.#addon.rearmRanges(buf, demote);
@@ -216,6 +230,43 @@ class DirtyPageStrategy implements RestoreStrategy {
     if (open) spans.push(spanEnd);
     if (promoted) this.#hotSetChanged();
     return Uint32Array.from(spans);
+  }
+
+  /**
+   * At most MAX_REARM_SPANS spans: closes the gaps between cold spans that hold the fewest hot
+   * pages. The hot pages inside a closed gap are protected again, so they stop being hot (on
+   * probation: written by the next call, they are promoted at once).
+   */
+  #fewerSpans(spans: Uint32Array, reset: number): Uint32Array {
+    const count = spans.length / 2;
+    if (count <= MAX_REARM_SPANS) return spans;
+    const hotBefore = this.#hotBefore; // current: #coldSpans rebuilt it after promoting
+    const hotIn = (gap: number) => hotBefore[spans[2 * gap + 2]!]! - hotBefore[spans[2 * gap + 1]!]!;
+    const gaps = Array.from({ length: count - 1 }, (_, gap) => gap).sort((a, b) => hotIn(a) - hotIn(b));
+    const closed = new Uint8Array(count - 1);
+    for (const gap of gaps.slice(0, count - MAX_REARM_SPANS)) closed[gap] = 1;
+    const merged: number[] = [spans[0]!];
+    const probation = this.#options.promoteAfter - 1;
+    let demoted = false;
+    for (let gap = 0; gap < count - 1; gap++) {
+      const start = spans[2 * gap + 1]!;
+      const end = spans[2 * gap + 2]!;
+      if (!closed[gap]) {
+        merged.push(start, end);
+        continue;
+      }
+      if (hotIn(gap) === 0) continue;
+      for (let p = start; p < end; p++) {
+        if (!this.#isHot[p]) continue;
+        this.#isHot[p] = 0;
+        this.#lastWritten[p] = reset;
+        this.#streak[p] = probation;
+        demoted = true;
+      }
+    }
+    merged.push(spans[spans.length - 1]!);
+    if (demoted) this.#hotSetChanged();
+    return Uint32Array.from(merged);
   }
 
   #auditDue(reset: number): boolean {

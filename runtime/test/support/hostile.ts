@@ -21,7 +21,7 @@ export const HOSTILE: HostileCase[] = [
   {
     group: "ffi",
     name: "the import-hook loaders hold no JsProxy (the published exploit)",
-    code: "import gc\n[(type(l).__name__, sorted(vars(l))) for l in gc.get_objects() if type(l).__name__ in ('JsLoader', 'JsFinder') and vars(l)]",
+    code: "import gc\ngc.unfreeze()\n[(type(l).__name__, sorted(vars(l))) for l in gc.get_objects() if type(l).__name__ in ('JsLoader', 'JsFinder') and vars(l)]",
     expect: (o) => assert.equal(o.result, "[]", JSON.stringify(o.error)),
   },
   {

@@ -13,6 +13,7 @@ FFI = ("js", "pyodide_js", "pyodide", "_pyodide", "_pyodide_core")
 def ffi_name(name):
     return (name or "").split(".")[0] in FFI
 seen = {}
+gc.unfreeze()  # boot's objects sit in the permanent generation (heap-settle.ts), which get_objects() skips
 stack = list(gc.get_objects()) + list(sys.modules.values()) + [object, type, sys._getframe()]
 f = sys._getframe()
 while f is not None:

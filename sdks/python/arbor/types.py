@@ -67,6 +67,8 @@ class Timing:
     restore_ms: float
     exec_ms: float
     total_ms: float
+    # Waiting for the interpreter to finish restoring after the previous call (0 when it was ready).
+    restore_wait_ms: float = 0
 
 
 @dataclass(frozen=True)

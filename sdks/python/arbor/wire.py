@@ -108,6 +108,7 @@ def from_wire_eval(body: Any, request_id: Optional[str] = None) -> EvalResult:
         timing=Timing(
             queue_ms=_num(timing.get("queue_ms")),
             restore_ms=_num(timing.get("restore_ms")),
+            restore_wait_ms=_num(timing.get("restore_wait_ms")),
             exec_ms=_num(timing.get("exec_ms")),
             total_ms=_num(timing.get("total_ms")),
         ),

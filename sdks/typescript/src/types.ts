@@ -61,6 +61,8 @@ export interface HostCall {
 export interface Timing {
   queueMs: number;
   restoreMs: number;
+  /** Waiting for the interpreter to finish restoring after the previous call (0 when it was ready). */
+  restoreWaitMs: number;
   execMs: number;
   totalMs: number;
 }

@@ -66,6 +66,7 @@ export function fromWireEval(body: unknown, requestId?: string): EvalResult {
     timing: {
       queueMs: num(timing.queue_ms),
       restoreMs: num(timing.restore_ms),
+      restoreWaitMs: num(timing.restore_wait_ms),
       execMs: num(timing.exec_ms),
       totalMs: num(timing.total_ms),
     },

@@ -5,11 +5,11 @@
 // crash) is replaced. This process outlives all of them.
 import { createReadStream, createWriteStream, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
 import { encodeFrame, FrameDecoder } from "../../../../runtime/src/protocol/frames.ts";
 import { applySeccompIfAsked } from "../../../../runtime/src/host/tool-host-launch.ts";
 import { capMemories, pagesFor } from "../wasm-memory.ts";
-import type { HostResult, HostTool, ToHost, WorkerCall } from "./protocol.ts";
+import type { HostResult, HostTool, ToHost, ToolHttpReply, ToolHttpRequest, WorkerCall } from "./protocol.ts";
 
 const MAX_WORKERS = Math.max(1, Number(process.env.ARBOR_TOOL_WORKERS) || 4);
 /** JS heap of one worker (jco's bindings and the values they copy); past it the worker dies. */
@@ -27,6 +27,8 @@ interface Slot {
   worker: Worker;
   ready: Promise<void>;
   call: { id: number; timer: NodeJS.Timeout } | null;
+  /** Where the daemon's answers to the worker's HTTP requests go (http-channel.ts reads them). */
+  http: { port: MessagePort; signal: Int32Array };
 }
 
 const idle: Slot[] = [];
@@ -47,8 +49,11 @@ function compileAll(list: HostTool[]): void {
 }
 
 function spawnSlot(): Slot {
+  const { port1, port2 } = new MessageChannel();
+  const signal = new SharedArrayBuffer(4);
   const worker = new Worker(WORKER, {
-    workerData: { tools, modules },
+    workerData: { tools, modules, http: { port: port2, signal } },
+    transferList: [port2],
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     // The tool's output is captured inside the worker; nothing reaches this process's streams.
     stdout: true,
@@ -58,9 +63,11 @@ function spawnSlot(): Slot {
   worker.stdout.resume();
   worker.stderr.resume();
   let markReady: () => void = () => undefined;
-  const slot: Slot = { worker, ready: new Promise((r) => (markReady = r)), call: null };
-  worker.on("message", (m: { ready?: boolean } & Omit<HostResult, "t">) => {
+  const slot: Slot = { worker, ready: new Promise((r) => (markReady = r)), call: null, http: { port: port1, signal: new Int32Array(signal) } };
+  worker.on("message", (m: { ready?: boolean; http?: ToolHttpRequest & { req: number } } & Omit<HostResult, "t">) => {
     if (m.ready) return markReady();
+    // An outgoing request of the running call: the daemon checks and performs it, never us.
+    if (m.http) return void (slot.call && send({ t: "http", id: slot.call.id, ...m.http }));
     if (!slot.call || slot.call.id !== m.id) return;
     finish(slot, { t: "result", ...m });
   });
@@ -87,6 +94,7 @@ function lose(slot: Slot, outcome: HostResult["outcome"], message: string): void
     send({ t: "result", id, outcome, message, stdout: "", stderr: "", truncated: false, instance_ms: 0, exec_ms: 0 });
   }
   void slot.worker.terminate();
+  slot.http.port.close();
   pump();
 }
 
@@ -137,6 +145,15 @@ function handle(msg: ToHost): void {
       queue.push({ msg });
       pump();
       return;
+    case "http_reply": {
+      const { t: _t, id, ...reply } = msg;
+      const slot = running.get(id);
+      if (!slot) return; // the call ended meanwhile
+      slot.http.port.postMessage(reply satisfies ToolHttpReply);
+      Atomics.add(slot.http.signal, 0, 1);
+      Atomics.notify(slot.http.signal, 0);
+      return;
+    }
     case "cancel": {
       const slot = running.get(msg.id);
       if (slot) lose(slot, "timeout", "the call was cancelled (its Python call ended)");

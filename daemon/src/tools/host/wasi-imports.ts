@@ -7,9 +7,12 @@
 //  - exit: ends the call as an error instead of the process.
 //  - stdout/stderr: the shim writes them to this thread's process.stdout/stderr, which
 //    capture.ts redirects into the call's capped buffers.
-//  - clocks, random, streams, poll: the shim's, unchanged. Sockets and HTTP are never given.
+//  - outgoing HTTP: not the shim's (it would open connections from here); wasi-http.ts hands each
+//    request to the daemon, which performs it under the call's web_fetch policy.
+//  - clocks, random, streams, poll: the shim's, unchanged. Sockets are never given.
 import * as shim from "@bytecodealliance/preview2-shim";
 import type { CallFs } from "./protocol.ts";
+import * as http from "./wasi-http.ts";
 
 /** A tool called wasi:cli/exit: the call ends as an error (the tool host keeps running). */
 export class ToolExit extends Error {
@@ -104,5 +107,7 @@ export function wasiImports(): Record<string, unknown> {
     "wasi:cli/terminal-stderr": cli.terminalStderr,
     "wasi:filesystem/types": filesystem.types,
     "wasi:filesystem/preopens": filesystem.preopens,
+    "wasi:http/types": http.types,
+    "wasi:http/outgoing-handler": http.outgoingHandler,
   };
 }

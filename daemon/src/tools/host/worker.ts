@@ -8,6 +8,8 @@ import { pathToFileURL } from "node:url";
 import { fromJs, toJs } from "../values.ts";
 import { OutputCapture } from "./capture.ts";
 import type { CallOutcome, HostResult, HostTool, WorkerCall } from "./protocol.ts";
+import { HttpChannel, type HttpChannelEnds } from "./http-channel.ts";
+import { setHttpTransport } from "./wasi-http.ts";
 import { setCallFs, ToolExit, wasiImports } from "./wasi-imports.ts";
 import { pagesFor, WASM_PAGE_BYTES } from "../wasm-memory.ts";
 
@@ -33,12 +35,15 @@ const NEAR_CAP_BYTES = 1024 * 1024;
 /** The largest value a call may return, as JSON (the bridge's data ceiling). */
 const MAX_RESULT_CHARS = 16 * 1024 * 1024;
 
-const { tools, modules } = workerData as {
+const { tools, modules, http } = workerData as {
   tools: HostTool[];
   /** Compiled (and memory-capped) core modules, per tool and file: compiled once by the main thread. */
   modules: Record<string, Record<string, WebAssembly.Module>>;
+  http: HttpChannelEnds;
 };
 const capture = new OutputCapture();
+const httpChannel = new HttpChannel(http.port, http.signal);
+setHttpTransport(httpChannel);
 const imports = wasiImports();
 const loaded = new Map<string, Loaded>();
 
@@ -109,6 +114,7 @@ async function run(call: WorkerCall): Promise<Omit<HostResult, "t">> {
   const { fn } = l.tool;
   capture.reset(l.tool.max_output_bytes);
   setCallFs(call.fs);
+  httpChannel.reset();
   try {
     const t0 = performance.now();
     instance = l.spare ?? create(l);

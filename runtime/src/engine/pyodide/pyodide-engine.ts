@@ -11,6 +11,7 @@ import { StateFingerprint } from "./fingerprint.ts";
 import { FsState, type EmscriptenFs } from "./fs-state.ts";
 import { sealJsSide, type SealTargets } from "./js-seal.ts";
 import { InterpreterTrap, JsState } from "./js-state.ts";
+import { heapStats, settleHeap, type HeapModule, type SettleReport } from "./heap-settle.ts";
 import { REMOVED_BUILTINS } from "./lockdown.ts";
 
 const WARM_UP_CELLS = [
@@ -31,7 +32,11 @@ export class PyodideEngine implements Engine {
   private readonly fingerprinter: StateFingerprint;
   private readonly sealed: { frozen: number; doors: string[] };
 
-  private constructor(private readonly booted: BootedInterpreter) {
+  private constructor(
+    private readonly booted: BootedInterpreter,
+    /** What settling the heap did (heap-settle.ts): free chunks and bytes before and after. */
+    readonly heap: SettleReport,
+  ) {
     const { pyodide, stackPointer } = booted;
     const api = (pyodide as unknown as { _api: Parameters<typeof JsState.disarmFatalLatch>[0] })._api;
     JsState.disarmFatalLatch(api);
@@ -61,15 +66,17 @@ export class PyodideEngine implements Engine {
    * Boot and warm-up draw no real randomness or time, so every engine booted the same way
    * reaches the same bytes (states move between executors as page diffs against them).
    */
-  static async create(options: { snapshot?: Uint8Array } = {}): Promise<PyodideEngine> {
+  static async create(options: { snapshot?: Uint8Array; /** false: skip heap-settle.ts (spikes measure without it). */ settle?: boolean } = {}): Promise<PyodideEngine> {
     const started = performance.now();
-    const booted = await withDeterministicSources(async () => {
+    const { booted, heap } = await withDeterministicSources(async () => {
       const b = await bootInterpreter({ snapshot: options.snapshot });
       warmUp(b);
-      return b;
+      // Last, after every cell boot runs: what the snapshot holds is what calls start from.
+      const module = (b.pyodide as unknown as { _module: HeapModule })._module;
+      return { booted: b, heap: options.settle === false ? unsettled(module, b.memory) : settleHeap(b, module) };
     });
     booted.bootMs = performance.now() - started;
-    return new PyodideEngine(booted);
+    return new PyodideEngine(booted, heap);
   }
 
   /** The Pyodide memory snapshot every executor boots from (see host/snapshot-store.ts). */
@@ -179,6 +186,11 @@ function warmUp(booted: BootedInterpreter): void {
       }
     }
   }
+}
+
+function unsettled(module: HeapModule, memory: WebAssembly.Memory): SettleReport {
+  const stats = heapStats(module, memory);
+  return { before: stats, after: stats, fillers: 0, fillerBytes: 0 };
 }
 
 /** The sandbox's in-memory filesystem, as the executor sees it. */
