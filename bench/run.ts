@@ -15,6 +15,8 @@
 //   workloads   the realistic corpus (bench/workloads/) over HTTP vs a python3 subprocess per
 //               program, at concurrency workers and 2 × workers; verdicts checked against python3
 //   compute     interpreter speed: bench/compute/ natively and in Arbor, ratio per benchmark
+//   cluster     (only with --only cluster) 3 daemons in redis mode on a real redis-server behind a real HAProxy: corpus
+//               throughput with 1 vs 3 daemons behind it; cold vs warm fork of a remote state
 // Writes bench/results/<date>[-quick].{json,md,svg} and prints the markdown.
 // Options: --quick; --only pyodide,executor,... (sections); --workloads print,sqlite,...;
 // --url http://host:port (use a running daemon for http and branching; its memory is not read).
@@ -29,6 +31,7 @@ import { RESULT_PREFIX, type Branching, type MemoryReport, type Plan, type Resul
 import { round, type Summary } from "./lib/stats.ts";
 import { WORKLOADS, workloadsNamed } from "./lib/workloads.ts";
 import { branchingSection } from "./sections/branching.ts";
+import { clusterSection } from "./sections/cluster.ts";
 import { computeSection } from "./sections/compute.ts";
 import { executorSection } from "./sections/executor.ts";
 import { httpSection } from "./sections/http.ts";
@@ -36,7 +39,7 @@ import { subprocessSection } from "./sections/subprocess.ts";
 import { workloadsSection } from "./sections/workloads.ts";
 
 const QUICK_WORKLOADS = ["print", "json-100k", "sqlite"];
-const SECTIONS = ["pyodide", "executor", "subprocess", "http", "branching", "workloads", "compute"] as const;
+const SECTIONS = ["pyodide", "executor", "subprocess", "http", "branching", "workloads", "compute", "cluster"] as const;
 type Section = (typeof SECTIONS)[number];
 
 export function makePlan(quick: boolean, workloads: string[]): Plan {
@@ -123,7 +126,9 @@ export async function runBench(args: string[]): Promise<number> {
   const named = option(args, "--workloads")?.split(",") ?? (quick ? QUICK_WORKLOADS : undefined);
   const workloads = workloadsNamed(named).map((w) => w.name);
   const plan = makePlan(quick, workloads);
-  const runs = (s: Section) => !only || only.includes(s);
+  // The cluster section is asked for by name only: it needs redis-server and haproxy and boots
+  // three more daemons, which the default run should not depend on.
+  const runs = (s: Section) => (only ? only.includes(s) : s !== "cluster");
   const log = (s: string) => console.error(s);
   const command = `npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}`;
 
@@ -136,6 +141,7 @@ export async function runBench(args: string[]): Promise<number> {
   let branching: Branching = { available: false, forks: [], reason: "section not run" };
   let corpus: Results["corpus"];
   let compute: Results["compute"];
+  let cluster: Results["cluster"];
   let ping: Summary | undefined;
   let pyodideVersion = "unknown";
   const warnings: string[] = [];
@@ -196,6 +202,11 @@ export async function runBench(args: string[]): Promise<number> {
     }
   }
 
+  // Its own daemons, Redis and HAProxy (never --url): it measures the cluster path itself.
+  await section("cluster", async () => {
+    cluster = await clusterSection(plan, log);
+  });
+
   // Ratios against the first row of each workload (the floor when the pyodide section ran).
   const order = ["pyodide/reused-no-reset"];
   for (const w of workloads) {
@@ -225,6 +236,7 @@ export async function runBench(args: string[]): Promise<number> {
     memory,
     corpus,
     compute,
+    cluster,
   };
   if (!runs("pyodide")) results.machine.pyodide = "314.0.7 (pyodide section not run)";
   const dir = fileURLToPath(new URL("./results/", import.meta.url));

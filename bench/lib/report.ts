@@ -1,6 +1,7 @@
 // Markdown for a results file: the same tables docs/benchmarks.md shows.
 import { machineLine } from "./machine.ts";
 import type { Results, Row } from "./results.ts";
+import { clusterMarkdown } from "../sections/cluster-report.ts";
 import { computeMarkdown } from "../sections/compute-report.ts";
 import { corpusMarkdown } from "../sections/workloads-report.ts";
 
@@ -135,5 +136,6 @@ export function renderMarkdown(res: Results): string {
   if (m.python3_peak_rss_mb !== undefined) out.push(`\`python3 -c 'print(2+2)'\`: peak RSS ${m.python3_peak_rss_mb} MiB per process.\n`);
   if (res.corpus) out.push(...corpusMarkdown(res.corpus));
   if (res.compute) out.push(...computeMarkdown(res.compute));
+  if (res.cluster) out.push(...clusterMarkdown(res.cluster));
   return out.join("\n");
 }

@@ -1,6 +1,7 @@
 // The shape of bench/results/<date>.json and the run plan every section receives.
 import type { Budget, Summary, Timed } from "./stats.ts";
 import type { Machine, ProcMemory } from "./machine.ts";
+import type { ClusterReport } from "../sections/cluster-report.ts";
 import type { ComputeReport } from "../sections/compute-report.ts";
 import type { CorpusReport } from "../sections/workloads-report.ts";
 
@@ -107,6 +108,8 @@ export interface Results {
   corpus?: CorpusReport;
   /** Interpreter speed against native python3 (section "compute"). */
   compute?: ComputeReport;
+  /** 1 vs 3 daemons behind HAProxy, cold vs warm fork of a remote state (section "cluster"). */
+  cluster?: ClusterReport;
 }
 
 /** What a section child process prints as its last stdout line. */

@@ -3,8 +3,10 @@ import type { FastifyInstance } from "fastify";
 import type { LoggerOptions } from "pino";
 import { authenticate, RateLimiter } from "./auth.ts";
 import { Calls } from "./calls/calls.ts";
-import { Placement } from "./calls/states/placement.ts";
-import { StateStore } from "./calls/states/store.ts";
+import { stateBackendFor } from "./calls/states/from-config.ts";
+import { StateService } from "./calls/states/service.ts";
+import { batchQueueFor } from "./batches/from-config.ts";
+import { batchRunner } from "./batches/run-job.ts";
 import { ToolService } from "./tools/service.ts";
 import { configWarnings, type ArborConfig } from "./config/index.ts";
 import { errors } from "./errors.ts";
@@ -56,18 +58,27 @@ export async function createArbor(options: ArborOptions): Promise<Arbor> {
     log: (msg, extra) => app?.log.warn(extra ?? {}, msg),
   });
   const scheduler = new Scheduler(pool, config.queue.max_length);
-  const states = new StateStore({ maxBytes: config.states.max_bytes, ttlMs: config.states.ttl_ms });
-  states.startSweeping();
+  // States are stamped with (and checked against) the snapshot image of this daemon's executors;
+  // state calls are admitted only once they have booted.
+  const image = () => {
+    if (!pool.info) throw errors.unavailable(UNAVAILABLE_RETRY_SECONDS, "The interpreters are still booting; retry shortly.");
+    return pool.info.image;
+  };
+  const onStoreError = (what: string) => (err: Error) => app?.log.warn({ err: err.message }, `${what}: ${err.message}`);
+  const states = new StateService(stateBackendFor(config.states, { image, onError: onStoreError("state store") }), image, config.states.max_bytes);
+  states.start();
+  const batches = batchQueueFor(config, onStoreError("batch queue"));
   // Stored states, read at scrape time like the pool's gauges.
-  const metrics = new Metrics({ states_count: () => states.count, states_bytes: () => states.bytes });
+  const metrics = new Metrics({ states_count: () => states.stats().states, states_bytes: () => states.stats().bytes });
   const services: Services = {
     config,
     pool,
     scheduler,
     metrics,
     rateLimiter: new RateLimiter(),
-    calls: new Calls(scheduler, states, new Placement(states), tools),
+    calls: new Calls(scheduler, states, tools),
     states,
+    batches,
     tools,
     authenticate: (request) => authenticate(request.headers.authorization, config),
     accepting: () => booted && !shuttingDown,
@@ -83,19 +94,27 @@ export async function createArbor(options: ArborOptions): Promise<Arbor> {
     ready: async () => {
       await Promise.all([pool.start(), tools.start()]);
       booted = true;
+      // Every daemon takes batch jobs (any tenant's) and runs them through its own call path.
+      batches.startWorkers(batchRunner(services, server.log.child({ component: "batches" })), { concurrency: config.batches.concurrency ?? config.workers });
     },
     close: async () => {
       shuttingDown = true;
       await server.close();
+      // Running batch jobs finish (they need the executors); queued ones stay for other daemons.
+      await batches.close();
       await pool.close();
       await tools.close();
-      states.stop();
+      await states.close();
     },
     abort: async () => {
       shuttingDown = true;
       scheduler.abandonQueue(errors.unavailable(UNAVAILABLE_RETRY_SECONDS, "The daemon shut down before the call could start."));
+      // Jobs still running are not recorded here; in redis mode they run again on another daemon.
+      const stopped = batches.close({ force: true });
       await pool.close();
+      await stopped;
       await tools.close();
+      await states.close();
     },
   };
 }

@@ -15,7 +15,9 @@ export const ERROR_CODES = {
   capability_denied: { status: 403, message: "The capability is not granted to this tenant." },
   not_found: { status: 404, message: "No such route." },
   state_not_found: { status: 404, message: "No such state; it may have expired or been deleted." },
+  batch_not_found: { status: 404, message: "No such batch; it may have expired." },
   method_not_allowed: { status: 405, message: "The route does not support this method." },
+  state_incompatible: { status: 409, message: "The state was made by an interpreter image or state format this daemon cannot load." },
   payload_too_large: { status: 413, message: "The request body is too large." },
   unsupported_media_type: { status: 415, message: "The request body must be application/json." },
   overloaded: { status: 429, message: "The daemon is at capacity; retry later." },
@@ -73,6 +75,16 @@ export const errors = {
     new ArborError("not_found", { message: `No route ${method} ${url}.` }),
   stateNotFound: (stateId: string) =>
     new ArborError("state_not_found", { message: `No state '${stateId}'.`, details: { state_id: stateId } }),
+  /** The state is stored but an ancestor is not (evicted or expired): its pages are diffs against it. */
+  stateAncestorGone: (stateId: string, ancestorId: string) =>
+    new ArborError("state_not_found", {
+      message: `State '${stateId}' can no longer run: its ancestor '${ancestorId}' is gone (evicted or expired from the state store).`,
+      details: { state_id: stateId, reason: "ancestor_gone", ancestor_id: ancestorId },
+    }),
+  stateIncompatible: (stateId: string, details: { problem: string; found?: string | number; expected?: string | number }, message: string) =>
+    new ArborError("state_incompatible", { message: `State '${stateId}' cannot be loaded here: ${message}.`, details: { state_id: stateId, ...details } }),
+  batchNotFound: (batchId: string) =>
+    new ArborError("batch_not_found", { message: `No batch '${batchId}'.`, details: { batch_id: batchId } }),
   methodNotAllowed: (method: string, allowed: readonly string[]) =>
     new ArborError("method_not_allowed", {
       message: `Method ${method} is not allowed here; use ${allowed.join(", ")}.`,
@@ -85,8 +97,8 @@ export const errors = {
     new ArborError("overloaded", { message, details, retryAfterSeconds }),
   rateLimited: (retryAfterSeconds: number, message?: string, details?: { limit: "calls_per_minute" | "crashes_per_minute"; [k: string]: unknown }) =>
     new ArborError("rate_limited", { message, retryAfterSeconds, details }),
-  unavailable: (retryAfterSeconds?: number, message?: string) =>
-    new ArborError("unavailable", { message, retryAfterSeconds }),
+  unavailable: (retryAfterSeconds?: number, message?: string, details?: unknown) =>
+    new ArborError("unavailable", { message, retryAfterSeconds, details }),
   internal: (cause?: unknown) => new ArborError("internal", { cause }),
 };
 

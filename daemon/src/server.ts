@@ -14,6 +14,7 @@ import { genReqId } from "./logging.ts";
 import { mcpRoutes } from "./mcp/route.ts";
 import { evalRoutes } from "./routes/eval.ts";
 import { statesRoutes } from "./routes/states.ts";
+import { batchesRoutes } from "./routes/batches.ts";
 import { toolsRoutes } from "./routes/tools.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
@@ -70,6 +71,7 @@ export async function buildServer(services: Services, options: ServerOptions): P
     addAdmission(v1, services);
     await v1.register(evalRoutes(services));
     await v1.register(statesRoutes(services));
+    await v1.register(batchesRoutes(services));
     await v1.register(toolsRoutes(services));
   });
   await app.register(mcpRoutes(services));

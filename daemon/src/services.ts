@@ -6,7 +6,8 @@ import type { ArborConfig } from "./config/index.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Pool } from "./calls/pool.ts";
 import type { Scheduler } from "./calls/scheduler.ts";
-import type { StateStore } from "./calls/states/store.ts";
+import type { StateService } from "./calls/states/service.ts";
+import type { BatchQueue } from "./batches/types.ts";
 import type { ToolService } from "./tools/service.ts";
 import type { EvalResponse } from "./wire/eval.ts";
 
@@ -18,8 +19,10 @@ export interface Services {
   rateLimiter: RateLimiter;
   /** The call path (request → limits → scheduler → executor → response). */
   calls: Calls;
-  /** Kept interpreter states (branching). */
-  states: StateStore;
+  /** Kept interpreter states (branching), in memory or in Redis (config states.store). */
+  states: StateService;
+  /** Durable batches (POST /v1/batches), on BullMQ in Redis or in this process. */
+  batches: BatchQueue;
   /** Registered WebAssembly tools and their host process (docs/tools.md). */
   tools: ToolService;
   authenticate(request: FastifyRequest): Tenant;

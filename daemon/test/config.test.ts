@@ -14,6 +14,7 @@ import {
   type LoadConfigOptions,
 } from "../src/config/index.ts";
 import { ArborError } from "../src/errors.ts";
+import { batchRedisUrl } from "../src/batches/from-config.ts";
 import { genReqId, loggerOptions } from "../src/logging.ts";
 import pino from "pino";
 import { Writable } from "node:stream";
@@ -368,4 +369,19 @@ test("docs/configuration.md documents every config key, env var and flag", async
   keys.push("tenants[].name", "tenants[].api_key", "tenants[].capabilities");
   keys.push(...Object.keys(ENV_VARS), ...Object.keys(FLAGS), ...Object.keys(SWITCHES), "ARBOR_CONFIG", "--config");
   for (const key of keys) assert.ok(doc.includes(`\`${key}`), `docs/configuration.md does not mention ${key}`);
+});
+
+test("states: memory by default; redis needs a redis:// URL; batches follow the states' Redis unless given their own", () => {
+  const d = load({});
+  assert.equal(d.states.store, "memory");
+  assert.equal(d.states.redis_url, null);
+  assert.match(configErrorOf(() => load({ "/c.json": { states: { store: "redis" } } }, { argv: ["--config", "/c.json"] })).message, /states\.redis_url: .*needs states\.redis_url/);
+  assert.match(configErrorOf(() => load({ "/c.json": { states: { store: "redis", redis_url: "http://x:6379" } } }, { argv: ["--config", "/c.json"] })).message, /states\.redis_url: expected a URL like/);
+  assert.match(configErrorOf(() => load({ "/c.json": { states: { store: "disk" } } }, { argv: ["--config", "/c.json"] })).message, /states\.store/);
+  assert.match(configErrorOf(() => load({ "/c.json": { batches: { max_items: 100_001 } } }, { argv: ["--config", "/c.json"] })).message, /batches\.max_items: expected at most 100000/);
+  const redis = load({ "/c.json": { states: { store: "redis", redis_url: "rediss://u:p@r.example:6380/2" } } }, { argv: ["--config", "/c.json"] });
+  assert.equal(batchRedisUrl(redis), "rediss://u:p@r.example:6380/2");
+  assert.equal(batchRedisUrl(d), null, "memory mode: batches in this process");
+  const own = load({ "/c.json": { batches: { redis_url: "redis://q:6379" } } }, { argv: ["--config", "/c.json"] });
+  assert.equal(batchRedisUrl(own), "redis://q:6379");
 });

@@ -8,12 +8,19 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { Redis } from "ioredis";
 import type { StateBlob } from "../../runtime/src/protocol/messages.ts";
-import { ParentGoneError, newStateId, type StateBackend } from "../src/calls/states/backend.ts";
+import { decodeState } from "../../runtime/src/protocol/state-envelope.ts";
+import { ParentGoneError, newStateId, type StateBackend, type StateChain } from "../src/calls/states/backend.ts";
 import { MemoryBackend } from "../src/calls/states/memory-backend.ts";
 import { RedisBackend } from "../src/calls/states/redis-backend.ts";
 import { RedisServer, waitFor } from "./support/services.ts";
 
 const IMAGE = "00112233445566aa";
+
+/** The blobs of a chain's envelopes, root first (what an executor would be sent). */
+function blobsOf(chain: StateChain): StateBlob[] {
+  assert.ok(chain.ok, JSON.stringify(chain));
+  return [...chain.envelopes.values()].map((e) => decodeState(e, IMAGE));
+}
 const OTHER_IMAGE = "ffeeddccbbaa9988";
 
 /** A blob with `bytes` of incompressible page data (the envelope does not inflate it). */
@@ -62,10 +69,13 @@ function conformance(kind: string, make: () => Promise<Harness>, dispose: () => 
       const chain = await h.b.chain("acme", grandchild.id);
       assert.ok(chain.ok, JSON.stringify(chain));
       assert.deepEqual(chain.ids, [root.id, child.id, grandchild.id]);
-      assert.deepEqual(chain.blobs, [root, child, grandchild]);
-      const partial = await h.a.chain("acme", grandchild.id, (id) => id === root.id || id === child.id);
+      assert.deepEqual(blobsOf(chain), [root, child, grandchild]);
+      assert.equal(chain.state.depth, 3);
+      assert.equal(chain.state.parentId, child.id);
+      const partial = await h.a.chain("acme", grandchild.id, { need: (id) => id !== root.id && id !== child.id });
       assert.ok(partial.ok);
-      assert.deepEqual(partial.blobs, [grandchild]);
+      assert.deepEqual(partial.ids, [root.id, child.id, grandchild.id]);
+      assert.deepEqual(blobsOf(partial), [grandchild]);
     });
 
     test("tenants cannot reach each other's states", async () => {
@@ -102,6 +112,8 @@ function conformance(kind: string, make: () => Promise<Harness>, dispose: () => 
       assert.deepEqual(await h.a.get("acme", root.id), { ok: false, reason: "not_found" });
       assert.equal(await h.a.delete("acme", root.id), false, "a deleted state cannot be deleted again");
       // Its children still run: the chain still has the (hidden) parent.
+      assert.deepEqual(await h.a.chain("acme", root.id), { ok: false, reason: "not_found" });
+      assert.ok((await h.a.chain("acme", root.id, { visibleOnly: false })).ok, "a call that found it before the delete finishes");
       const chain = await h.a.chain("acme", kid1.id);
       assert.ok(chain.ok);
       assert.deepEqual(chain.ids, [root.id, kid1.id]);
@@ -136,8 +148,8 @@ function conformance(kind: string, make: () => Promise<Harness>, dispose: () => 
         assert.equal(chain.error.problem, "image");
         assert.equal(chain.error.found, IMAGE);
         assert.equal(chain.error.expected, OTHER_IMAGE);
-        // Held states are not decoded, so they are not refused either: the executor has them.
-        assert.ok((await h.b.chain("acme", root.id, () => true)).ok);
+        // States no executor needs are not checked, so they are not refused either: executors have them.
+        assert.ok((await h.b.chain("acme", root.id, { need: () => false })).ok);
       } finally {
         h.setImage(IMAGE);
       }
@@ -237,7 +249,7 @@ describe("redis", () => {
     const before = await mgets();
     const first = await b.chain("acme", kid.id);
     assert.ok(first.ok);
-    assert.deepEqual(first.blobs, [root, kid]);
+    assert.deepEqual(blobsOf(first), [root, kid]);
     assert.equal(await mgets(), before + 1);
     assert.ok(b.stats().bytes > 50_000);
     assert.ok((await b.chain("acme", kid.id)).ok);
@@ -254,12 +266,12 @@ describe("redis", () => {
     const restarted = open();
     const chain = await restarted.chain("acme", kid.id);
     assert.ok(chain.ok);
-    assert.deepEqual(chain.blobs, [root, kid]);
+    assert.deepEqual(blobsOf(chain), [root, kid]);
     await server.restart();
     const afterRedisRestart = open();
     const again = await afterRedisRestart.chain("acme", kid.id);
     assert.ok(again.ok, JSON.stringify(again));
-    assert.deepEqual(again.blobs, [root, kid]);
+    assert.deepEqual(blobsOf(again), [root, kid]);
     const info = await afterRedisRestart.get("acme", root.id);
     assert.ok(info.ok && info.state.children === 1);
   });
@@ -380,7 +392,7 @@ describe("redis eviction (maxmemory, volatile-lru)", () => {
       const chain = await fresh.chain("acme", s.id);
       if (chain.ok) {
         whole++;
-        assert.deepEqual(chain.blobs.at(-1), s);
+        assert.deepEqual(blobsOf(chain).at(-1), s);
       } else assert.ok(chain.reason === "not_found" || chain.reason === "ancestor_gone", JSON.stringify(chain));
     }
     // Redis's LRU clock ticks once a second: which states went is not ours to predict here.

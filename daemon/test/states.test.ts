@@ -6,8 +6,10 @@ import { after, before, describe, test } from "node:test";
 import { request } from "undici";
 import { createArbor, type Arbor } from "../src/app.ts";
 import { loadConfig } from "../src/config/index.ts";
-import { Placement } from "../src/calls/states/placement.ts";
-import { StateStore } from "../src/calls/states/store.ts";
+import { MissingEnvelopeError, Placement } from "../src/calls/states/placement.ts";
+import { MemoryBackend } from "../src/calls/states/memory-backend.ts";
+import { newStateId } from "../src/calls/states/backend.ts";
+import type { StateBlob } from "../../runtime/src/protocol/messages.ts";
 import type { ExecutorProcess } from "../../runtime/src/host/executor-process.ts";
 
 const KEYS = { acme: "acme-key-1", beta: "beta-key-2" };
@@ -246,18 +248,73 @@ describe("state budget", () => {
     }
     assert.equal((await acme.info(ids[0]!)).body.error.code, "state_not_found", "the oldest was evicted");
     assert.equal((await acme.evalOn(ids[4]!, "i")).body.result, "4", "the newest is kept");
-    assert.ok(arbor.services.states.bytes <= 3 * 1024 * 1024);
+    assert.ok(arbor.services.states.stats().bytes <= 3 * 1024 * 1024);
   });
 });
 
+const IMAGE = "0123456789abcdef";
+const JOB = { code: "1", timeout_ms: 1000, memory_mb: 64, max_output_bytes: 1024 };
+
+function tinyBlob(parent: string | null, bytes = 100): StateBlob {
+  return {
+    id: newStateId(),
+    parent_id: parent,
+    memory_bytes: 16 * 1024 * 1024,
+    page_index: [1],
+    pages_b64: Buffer.alloc(bytes, 7).toString("base64"),
+    fs: { removed: [], dirs: [], files: [], links: [] },
+  };
+}
+
 test("placement: a state the store did not keep is forgotten by the executor that made it", () => {
-  const store = new StateStore({ maxBytes: 1 << 20, ttlMs: 60_000 });
-  const placement = new Placement(store);
-  const ex = {} as ExecutorProcess;
-  const job = { code: "1", timeout_ms: 1000, memory_mb: 64, max_output_bytes: 1024 };
-  assert.equal(placement.prepare(ex, job).forget_states, undefined);
+  const placement = new Placement(new MemoryBackend({ maxBytes: 1 << 20, ttlMs: 60_000, image: () => IMAGE }), () => IMAGE);
+  const ex = { alive: true } as ExecutorProcess;
+  assert.equal(placement.prepare(ex, JOB).forget_states, undefined);
   placement.dropOn(ex, "st_gone");
-  assert.deepEqual(placement.prepare(ex, job).forget_states, ["st_gone"]);
-  assert.equal(placement.prepare(ex, job).forget_states, undefined, "said once");
+  assert.deepEqual(placement.prepare(ex, JOB).forget_states, ["st_gone"]);
+  assert.equal(placement.prepare(ex, JOB).forget_states, undefined, "said once");
 });
 
+test("placement: a chain's states go to each executor once; past its budget an executor keeps only the chain it runs on", async () => {
+  const backend = new MemoryBackend({ maxBytes: 1 << 30, ttlMs: 60_000, image: () => IMAGE });
+  const placement = new Placement(backend, () => IMAGE, 2_000);
+  const open = async (id: string) => {
+    const chain = await backend.chain("t", id);
+    assert.ok(chain.ok);
+    return { tenant: "t", state: chain.state, ids: chain.ids, envelopes: chain.envelopes };
+  };
+  const root = tinyBlob(null, 600);
+  const kid = tinyBlob(root.id, 600);
+  const other = tinyBlob(null, 900);
+  for (const b of [root, kid, other]) await backend.add("t", b);
+  const a = { alive: true } as ExecutorProcess;
+  const b = { alive: true } as ExecutorProcess;
+  const first = placement.prepare(a, JOB, await open(kid.id));
+  assert.deepEqual(first.load_states, [root, kid]);
+  assert.equal(placement.prepare(a, JOB, await open(kid.id)).load_states, undefined, "a holds the chain now");
+  assert.equal(placement.heldEverywhere(root.id), true, "a is the only executor seen");
+  assert.deepEqual(placement.prepare(b, JOB, await open(root.id)).load_states, [root]);
+  assert.equal(placement.heldEverywhere(kid.id), false, "b lacks the child");
+  // a holds ~1.3 KB; the other state would take it past 2 KB: a drops the rest first.
+  const third = placement.prepare(a, JOB, await open(other.id));
+  assert.deepEqual(third.load_states, [other]);
+  assert.deepEqual(new Set(third.forget_states), new Set([root.id, kid.id]));
+  // A lookup that skipped a state an executor lacks is refused, so the call path fetches it all.
+  const skipped = await backend.chain("t", kid.id, { need: (id) => id !== root.id });
+  assert.ok(skipped.ok);
+  const c = { alive: true } as ExecutorProcess;
+  assert.throws(() => placement.prepare(c, JOB, { tenant: "t", state: skipped.state, ids: skipped.ids, envelopes: skipped.envelopes }), MissingEnvelopeError);
+});
+
+test("placement: a state of another snapshot image is refused with state_incompatible, never sent", async () => {
+  const backend = new MemoryBackend({ maxBytes: 1 << 30, ttlMs: 60_000, image: () => "ffffffffffffffff" });
+  const s = tinyBlob(null);
+  await backend.add("t", s);
+  const chain = await backend.chain("t", s.id);
+  assert.ok(chain.ok);
+  const placement = new Placement(backend, () => IMAGE);
+  assert.throws(
+    () => placement.prepare({ alive: true } as ExecutorProcess, JOB, { tenant: "t", state: chain.state, ids: chain.ids, envelopes: chain.envelopes }),
+    (err: any) => err.code === "state_incompatible" && err.details.problem === "image" && err.details.found === "ffffffffffffffff",
+  );
+});

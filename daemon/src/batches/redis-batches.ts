@@ -4,8 +4,9 @@
 // killed daemon loses no job. A job may therefore run twice; its result is recorded once (the
 // CLAIM/RECORD scripts: HSETNX on the job's index, `done` counts first writes only).
 import { Queue, QueueEvents, Worker, type Job } from "bullmq";
+import { hostname } from "node:os";
 import { Redis } from "ioredis";
-import { errors } from "../errors.ts";
+import { ArborError, errors } from "../errors.ts";
 import { BATCH_ID, byIndex, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, DEFAULT_RETENTION_MS, indicesOf, isRetryable, newBatchId, toBatchError, worksOf } from "./batch.ts";
 import { CANCEL, CLAIM, RECORD } from "./redis-scripts.ts";
 import type { BatchQueue, BatchQueueOptions, BatchResult, BatchRunner, BatchSpec, BatchStatus, BatchView, BatchWork, ResultRange, WorkerOptions } from "./types.ts";
@@ -26,6 +27,8 @@ export interface RedisBatchesOptions extends BatchQueueOptions {
   stalledIntervalMs?: number;
   /** Times a job may be abandoned by a dying worker before it is failed. Default 3. */
   maxStalledCount?: number;
+  /** This daemon's name on the jobs it runs (BullMQ's `processedBy`). Default host:pid. */
+  workerName?: string;
   onError?: (err: Error) => void;
 }
 
@@ -56,17 +59,24 @@ export class RedisBatches implements BatchQueue {
   constructor(private readonly options: RedisBatchesOptions) {
     this.prefix = options.prefix ?? "arbor";
     this.queueName = options.queueName ?? "batches";
-    this.redis = this.connect() as ScriptClient;
+    this.redis = this.connect(true) as ScriptClient;
     this.redis.defineCommand("arborBatchClaim", { numberOfKeys: 2, lua: CLAIM });
     this.redis.defineCommand("arborBatchRecord", { numberOfKeys: 2, lua: RECORD });
     this.redis.defineCommand("arborBatchCancel", { numberOfKeys: 2, lua: CANCEL });
-    this.queue = new Queue<JobData>(this.queueName, { connection: this.connect(), prefix: `${this.prefix}:bull` });
+    this.queue = new Queue<JobData>(this.queueName, { connection: this.connect(true), prefix: `${this.prefix}:bull` });
     this.queue.on("error", (err) => options.onError?.(err));
   }
 
-  /** BullMQ wants `maxRetriesPerRequest: null` (its blocking commands wait as long as they must). */
-  private connect(): Redis {
-    const client = new Redis(this.options.url, { maxRetriesPerRequest: null });
+  /**
+   * Workers' connections wait as long as they must (BullMQ wants `maxRetriesPerRequest: null`
+   * for its blocking commands); the ones requests use fail fast, so a client gets `unavailable`
+   * while Redis is down instead of a request that hangs.
+   */
+  private connect(failFast = false): Redis {
+    const client = new Redis(
+      this.options.url,
+      failFast ? { maxRetriesPerRequest: 2, connectTimeout: 2_000, retryStrategy: (times) => Math.min(times * 50, 500) } : { maxRetriesPerRequest: null },
+    );
     client.on("error", (err: Error) => this.options.onError?.(err));
     this.connections.push(client);
     return client;
@@ -83,6 +93,10 @@ export class RedisBatches implements BatchQueue {
 
   async submit(tenant: string, spec: BatchSpec): Promise<BatchView> {
     const works = worksOf(spec, this.options.maxItems);
+    return this.reachable(() => this.enqueue(tenant, spec, works));
+  }
+
+  private async enqueue(tenant: string, spec: BatchSpec, works: BatchWork[]): Promise<BatchView> {
     const batchId = newBatchId();
     const { meta } = this.keys(batchId);
     const created = Date.now();
@@ -114,13 +128,17 @@ export class RedisBatches implements BatchQueue {
       );
     } catch (err) {
       await this.redis.del(meta).catch(() => undefined);
-      throw errors.unavailable(1, `The batch queue is unavailable: ${(err as Error).message}`);
+      throw err;
     }
     return { batch_id: batchId, status: "queued", total: works.length, done: 0, created_at: new Date(created).toISOString(), results: [] };
   }
 
   async get(tenant: string, batchId: string, range: ResultRange = {}): Promise<BatchView | undefined> {
     if (!BATCH_ID.test(batchId)) return undefined;
+    return this.reachable(() => this.read(tenant, batchId, range));
+  }
+
+  private async read(tenant: string, batchId: string, range: ResultRange): Promise<BatchView | undefined> {
     const { meta, results } = this.keys(batchId);
     const [owner, total, done, status, created] = await this.redis.hmget(meta, "tenant", "total", "done", "status", "created");
     if (owner !== tenant || total === null) return undefined;
@@ -142,6 +160,10 @@ export class RedisBatches implements BatchQueue {
 
   async cancel(tenant: string, batchId: string): Promise<BatchView | undefined> {
     if (!BATCH_ID.test(batchId)) return undefined;
+    return this.reachable(() => this.cancelNow(tenant, batchId));
+  }
+
+  private async cancelNow(tenant: string, batchId: string): Promise<BatchView | undefined> {
     const { meta, results } = this.keys(batchId);
     const status = await this.redis.arborBatchCancel(meta, results, tenant, this.retentionMs, Date.now());
     if (status === null) return undefined;
@@ -151,7 +173,7 @@ export class RedisBatches implements BatchQueue {
       const total = Number(await this.redis.hget(meta, "total"));
       await Promise.allSettled(Array.from({ length: total }, (_, i) => this.queue.remove(`${batchId}-${i}`)));
     }
-    return this.get(tenant, batchId, { limit: 0 });
+    return this.read(tenant, batchId, { limit: 0 });
   }
 
   startWorkers(run: BatchRunner, options: WorkerOptions): void {
@@ -163,6 +185,8 @@ export class RedisBatches implements BatchQueue {
       lockDuration: this.options.lockDurationMs ?? 30_000,
       stalledInterval: this.options.stalledIntervalMs ?? 30_000,
       maxStalledCount: this.options.maxStalledCount ?? 3,
+      // Shown as each running job's `processedBy`: which daemon holds it (ops, the cluster test).
+      name: this.options.workerName ?? `${hostname()}:${process.pid}`,
     });
     this.worker.on("error", (err) => this.options.onError?.(err));
     // A job that stalled more than maxStalledCount times is failed by BullMQ without reaching
@@ -188,8 +212,12 @@ export class RedisBatches implements BatchQueue {
     let result: BatchResult;
     try {
       const response = await run(work, { tenant, batchId, index, attempt: job.attemptsStarted, signal: this.aborter.signal });
+      // Cut short by this daemon stopping (its executor was killed): not the program's result.
+      if (this.aborter.signal.aborted) throw new Error("the daemon stopped while the job ran");
       result = { index, response };
     } catch (err) {
+      // This daemon is stopping without waiting for its jobs: the job runs again elsewhere.
+      if (this.aborter.signal.aborted) throw err;
       // BullMQ retries it after a backoff; the last attempt records the error instead.
       if (isRetryable(err) && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw err;
       result = { index, error: toBatchError(err) };
@@ -201,6 +229,16 @@ export class RedisBatches implements BatchQueue {
   private async record(batchId: string, result: BatchResult): Promise<boolean> {
     const { meta, results } = this.keys(batchId);
     return (await this.redis.arborBatchRecord(meta, results, result.index, JSON.stringify(result), this.retentionMs, Date.now())) === 1;
+  }
+
+  /** Redis errors of a request become `unavailable` (503): the client retries, the daemon keeps serving. */
+  private async reachable<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      if (err instanceof ArborError) throw err;
+      throw errors.unavailable(1, "The batch queue cannot be reached; retry shortly (calls outside batches are not affected).", { component: "batch_queue" });
+    }
   }
 
   private async recordAbandoned(jobId: string): Promise<void> {

@@ -28,10 +28,11 @@ export interface BatchJobContext {
   signal: AbortSignal;
 }
 
-/** Runs one job (round 2: the daemon's call path). Throw ArborError for a typed failure. */
+/** Runs one job (the daemon's call path, run-job.ts). Throw ArborError for a typed failure. */
 export type BatchRunner = (work: BatchWork, ctx: BatchJobContext) => Promise<EvalResponse>;
 
-export type BatchStatus = "queued" | "running" | "done" | "cancelled";
+export const BATCH_STATUSES = ["queued", "running", "done", "cancelled"] as const;
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
 /** The public error body (errors.ts) of a job that failed before or instead of running. */
 export interface BatchError {
@@ -63,7 +64,7 @@ export interface ResultRange {
 }
 
 export interface WorkerOptions {
-  /** Jobs this daemon runs at once (round 2: its executor count, so jobs do not pile up locally). */
+  /** Jobs this daemon runs at once (by default its executor count, so jobs do not pile up locally). */
   concurrency: number;
 }
 

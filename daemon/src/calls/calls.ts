@@ -13,8 +13,9 @@ import type { ToolService } from "../tools/service.ts";
 import type { EvalRequest, EvalResponse } from "../wire/eval.ts";
 import { CrashBudget } from "./crash-budget.ts";
 import { OverloadedError, type Scheduler } from "./scheduler.ts";
-import type { Placement } from "./states/placement.ts";
-import { StateStore, type StoredState } from "./states/store.ts";
+import type { StateMeta } from "./states/backend.ts";
+import { MissingEnvelopeError, type BaseState } from "./states/placement.ts";
+import type { StateService } from "./states/service.ts";
 
 export interface CallContext {
   requestId: string;
@@ -29,13 +30,13 @@ export interface CallResult {
   /** The executor process that ran the call (logs, tests of tenant isolation). */
   executorPid: number;
   /** Set when the call asked for a checkpoint and left a usable state. */
-  state?: StoredState;
+  state?: StateMeta;
 }
 
 /** Where a call starts and whether its end is kept (the branching endpoints). */
 export interface CallTarget {
-  /** Run on a fresh copy of this state instead of the snapshot. */
-  base?: StoredState;
+  /** Run on a fresh copy of this state instead of the snapshot (looked up by StateService.open). */
+  base?: BaseState;
   checkpoint?: boolean;
   /** One branch of a fork: admitted past queue.max_length (the fork is bounded by itself). */
   branch?: boolean;
@@ -89,8 +90,7 @@ class HostCallSession {
 export class Calls {
   constructor(
     private readonly scheduler: Scheduler,
-    private readonly store: StateStore,
-    private readonly placement: Placement,
+    private readonly states: StateService,
     /** Registered WebAssembly tools, for `host.tool()` (daemon/src/tools/). */
     private readonly tools?: ToolService,
     private readonly crashes: CrashBudget = new CrashBudget(),
@@ -100,10 +100,10 @@ export class Calls {
     const started = performance.now();
     const { limits, policy } = this.admit(req, ctx);
     const host = new HostCallSession(policy, limits.timeout_ms, ctx.signal, this.tools);
-    const job = buildJob(req, limits, target);
-    const ran = await this.schedule(job, ctx, target, host);
+    const job = buildJob(req, limits, target, target.checkpoint ? this.states.newId() : undefined);
+    const ran = await this.scheduleOnState(job, ctx, target, host);
     if (ran.outcome.status === "crashed" || ran.executorLost) this.crashes.record(ctx.tenant.name);
-    const state = this.keepCheckpoint(ran, job, ctx.tenant);
+    const state = await this.keepCheckpoint(ran, job, ctx.tenant);
     const response = shapeResponse(ran.outcome, ran.queueMs, host.records, ctx.requestId, started);
     if (target.checkpoint) response.state_id = state?.id ?? null;
     return { response, outcome: ran.outcome, queueMs: ran.queueMs, state, executorPid: ran.executorPid };
@@ -123,13 +123,26 @@ export class Calls {
     return { limits, policy: effectivePolicy(capabilities, req.capabilities ?? null) };
   }
 
+  /**
+   * schedule(), and once more with the state's whole chain when the executor it landed on joined
+   * after the state was looked up (it lacks a state whose envelope was skipped).
+   */
+  private async scheduleOnState(job: Job, ctx: CallContext, target: CallTarget, host: HostCallSession): Promise<Ran> {
+    try {
+      return await this.schedule(job, ctx, target, host);
+    } catch (e) {
+      if (!(e instanceof MissingEnvelopeError) || !target.base) throw e;
+      return this.schedule(job, ctx, { ...target, base: await this.states.reopen(target.base) }, host);
+    }
+  }
+
   /** Runs the job on an executor: the states it lacks go with it; a full queue is `overloaded`. */
   private async schedule(job: Job, ctx: CallContext, target: CallTarget, host: HostCallSession): Promise<Ran> {
     let ranOn: ExecutorProcess | undefined;
     const forExecutor = (ex: ExecutorProcess) => {
       ranOn = ex;
       host.start();
-      return this.placement.prepare(ex, job);
+      return this.states.prepare(ex, job, target.base);
     };
     try {
       const scheduled = await this.scheduler.submit(forExecutor, {
@@ -148,7 +161,7 @@ export class Calls {
   }
 
   /** Keeps the state the call left, when it asked for one and its parent is still there. */
-  private keepCheckpoint(ran: Ran, job: Job, tenant: Tenant): StoredState | undefined {
+  private async keepCheckpoint(ran: Ran, job: Job, tenant: Tenant): Promise<StateMeta | undefined> {
     const made = ran.outcome.checkpoint;
     if (!made) return undefined;
     delete ran.outcome.checkpoint;
@@ -157,18 +170,11 @@ export class Calls {
     }
     // The parent may have been evicted while this call ran: the child (a diff against it) cannot
     // be kept then, and the response says so with state_id null.
-    if (made.parent_id && this.store.chain(made.parent_id).length === 0) {
-      // Not kept: the executor that made it drops it with its next job.
-      if (ran.ranOn) this.placement.dropOn(ran.ranOn, made.id);
-      return undefined;
-    }
-    const state = this.store.add(tenant.name, made);
-    if (ran.ranOn) this.placement.madeOn(ran.ranOn, state.id);
-    return state;
+    return this.states.keep(ran.ranOn, tenant.name, made);
   }
 }
 
-function buildJob(req: EvalRequest, limits: CallLimits, target: CallTarget): Job {
+function buildJob(req: EvalRequest, limits: CallLimits, target: CallTarget, checkpointId: string | undefined): Job {
   return {
     code: req.code,
     timeout_ms: limits.timeout_ms,
@@ -178,8 +184,8 @@ function buildJob(req: EvalRequest, limits: CallLimits, target: CallTarget): Job
     files: req.files,
     return_files: req.return_files,
     seed: req.seed,
-    base_state: target.base?.id,
-    checkpoint_id: target.checkpoint ? StateStore.newId() : undefined,
+    base_state: target.base?.state.id,
+    checkpoint_id: checkpointId,
   };
 }
 

@@ -24,6 +24,10 @@ export function crossFieldIssues(config: ParsedConfig): ConfigIssue[] {
 
   issues.push(...toolConfigIssues(config));
 
+  if (config.states.store === "redis" && config.states.redis_url === null) {
+    issues.push({ path: ["states", "redis_url"], message: 'states.store "redis" needs states.redis_url (e.g. "redis://127.0.0.1:6379")' });
+  }
+
   if (config.tenants.length === 0 && !config.allow_open && !isLoopback(config.host)) {
     issues.push({
       path: ["host"],

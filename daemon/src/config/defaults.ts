@@ -36,8 +36,26 @@ export function defaultConfig(cpuCount: number = availableParallelism()) {
       per_tenant_concurrency: null as number | null,
     },
     states: {
+      // The embedded default: states live in this process. "redis": shared by a cluster.
+      store: "memory" as "memory" | "redis",
+      redis_url: null as string | null,
+      key_prefix: "arbor",
       max_bytes: 1024 * 1024 * 1024,
       ttl_ms: 60 * 60 * 1000,
+      cache_bytes: 256 * 1024 * 1024,
+    },
+    batches: {
+      max_items: 1000,
+      // null: the states' Redis in redis mode, this process otherwise.
+      redis_url: null as string | null,
+      // null: as many jobs at once as there are workers.
+      concurrency: null as number | null,
+      retention_ms: 24 * 60 * 60 * 1000,
+      attempts: 5,
+      backoff_ms: 500,
+      // BullMQ's defaults: a dead daemon's jobs run elsewhere after about lock_ms + stalled_check_ms.
+      lock_ms: 30_000,
+      stalled_check_ms: 30_000,
     },
     log: {
       level: "info" as (typeof LOG_LEVELS)[number],

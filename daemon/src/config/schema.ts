@@ -60,6 +60,39 @@ export const securitySchema = z.strictObject({
   }),
 });
 
+/** redis:// or rediss:// (TLS), with an optional user, password and database number. */
+export const REDIS_URL = /^rediss?:\/\/[^\s/]+(\/\d{0,5})?$/;
+const redisUrl = () => z.string().regex(REDIS_URL, { error: 'expected a URL like "redis://host:6379" or "rediss://user:password@host:6380/0"' });
+
+/** Where kept states live: this process (the embedded default) or a Redis shared by a cluster (docs/cluster.md). */
+export const statesSchema = z.strictObject({
+  store: z.enum(["memory", "redis"]),
+  /** Required with store "redis". */
+  redis_url: redisUrl().nullable(),
+  /** Prefix of every Redis key (states and batches), so deployments can share one Redis. */
+  key_prefix: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { error: "expected 1-64 letters, digits, '.', '_' or '-'" }),
+  /** Memory mode: the total size of kept states. Redis mode: what each executor holds of them. */
+  max_bytes: positiveInt(),
+  ttl_ms: positiveInt(),
+  /** Redis mode: the daemon's local cache of state envelopes. */
+  cache_bytes: positiveInt(),
+});
+
+/** Durable batches (POST /v1/batches): on BullMQ in Redis, or in this process. */
+export const batchesSchema = z.strictObject({
+  /** The most programs (or branches) one batch may hold (the wire's ceiling is 100000). */
+  max_items: positiveInt().max(100_000, { error: "expected at most 100000" }),
+  /** null: states.redis_url when states.store is "redis", else batches run in this process. */
+  redis_url: redisUrl().nullable(),
+  /** Jobs this daemon runs at once; null: one per worker. */
+  concurrency: positiveInt().nullable(),
+  retention_ms: positiveInt(),
+  attempts: positiveInt(),
+  backoff_ms: positiveInt(),
+  lock_ms: positiveInt(),
+  stalled_check_ms: positiveInt(),
+});
+
 export const configSchema = z.strictObject({
   host: z.string().min(1, { error: "must not be empty" }),
   port: z.int({ error: "expected a port number from 0 to 65535" }).min(0).max(65535, {
@@ -79,7 +112,8 @@ export const configSchema = z.strictObject({
     max_length: nonNegativeInt(),
     per_tenant_concurrency: positiveInt().nullable(),
   }),
-  states: z.strictObject({ max_bytes: positiveInt(), ttl_ms: positiveInt() }),
+  states: statesSchema,
+  batches: batchesSchema,
   log: z.strictObject({ level: z.enum(LOG_LEVELS), log_code: z.boolean() }),
   tenants: z.array(tenantSchema),
   /** WebAssembly tools sandboxed code may call (docs/tools.md). */

@@ -1,12 +1,10 @@
 // The branching endpoints: keep the state a call leaves, eval on fresh copies of it, fork K
 // branches from it spread over every executor, inspect and delete it. States belong to the
-// tenant that made them; another tenant's state is as unknown as a missing one (404).
+// tenant that made them; another tenant's state is as unknown as a missing one (404). The same
+// code in both modes: where states live (memory or Redis) is the StateService's business.
 import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { Tenant } from "../auth.ts";
-import type { StoredState } from "../calls/states/store.ts";
-import { errors } from "../errors.ts";
 import { tenantOf } from "../http/admission.ts";
 import { BEARER_SECURITY } from "../http/openapi.ts";
 import { admitCall, httpCallSite, runCall } from "../http/run-call.ts";
@@ -27,13 +25,6 @@ export function statesRoutes(services: Services): FastifyPluginAsync {
     getState(r, services);
     deleteState(r, services);
   };
-}
-
-/** A visible state of this tenant, or `state_not_found`. */
-function stateOf(services: Services, tenant: Tenant, id: string): StoredState {
-  const state = services.states.get(tenant.name, id);
-  if (!state) throw errors.stateNotFound(id);
-  return state;
 }
 
 /** The request fields of an eval on a state, without the branching ones. */
@@ -79,7 +70,7 @@ function evalOnState(r: Routes, services: Services): void {
     async (request, reply) => {
       const site = httpCallSite(request, reply);
       admitCall(services, site);
-      const base = stateOf(services, site.tenant, request.params.state_id);
+      const base = await services.states.open(site.tenant.name, request.params.state_id);
       return runCall(services, site, evalPart(request.body), { base, checkpoint: request.body.checkpoint === true });
     },
   );
@@ -101,7 +92,8 @@ function forkState(r: Routes, services: Services): void {
       const site = httpCallSite(request, reply);
       // One fork is one call of the tenant's rate; its branches are bounded by the request.
       admitCall(services, site);
-      const base = stateOf(services, site.tenant, request.params.state_id);
+      // Looked up once for every branch.
+      const base = await services.states.open(site.tenant.name, request.params.state_id);
       const results = await Promise.all(
         request.body.branches.map((branch) => runCall(services, site, evalPart(branch), { base, checkpoint: branch.checkpoint === true, branch: true })),
       );
@@ -117,14 +109,14 @@ function getState(r: Routes, services: Services): void {
       schema: { summary: "A state's metadata", security: BEARER_SECURITY, params: stateIdParams, response: { 200: stateInfo, ...errorReplies } },
     },
     async (request) => {
-      const state = stateOf(services, tenantOf(request), request.params.state_id);
+      const state = await services.states.info(tenantOf(request).name, request.params.state_id);
       return {
         state_id: state.id,
         parent_id: state.parentId,
         depth: state.depth,
         bytes: state.bytes,
         created_at: state.createdAt.toISOString(),
-        children: state.children.size,
+        children: state.children,
       };
     },
   );
@@ -142,8 +134,7 @@ function deleteState(r: Routes, services: Services): void {
       },
     },
     async (request, reply) => {
-      const tenant = tenantOf(request);
-      if (!services.states.delete(tenant.name, request.params.state_id)) throw errors.stateNotFound(request.params.state_id);
+      await services.states.delete(tenantOf(request).name, request.params.state_id);
       return reply.code(204).send(null);
     },
   );

@@ -88,12 +88,11 @@ export function peekState(data: Uint8Array): EnvelopeHead {
 }
 
 /**
- * The state blob inside, if it was taken against `expectedImage` in a format this build reads.
- * Throws StateEnvelopeError otherwise: the caller refuses the state and never loads it.
+ * The envelope's head, if it was taken against `expectedImage` in a format this build reads
+ * (cheap: the rest is not read). Throws StateEnvelopeError otherwise.
  */
-export function decodeState(data: Uint8Array, expectedImage: string): StateBlob {
-  const buf = asBuffer(data);
-  const head = peekState(buf);
+export function checkState(data: Uint8Array, expectedImage: string): EnvelopeHead {
+  const head = peekState(data);
   if (head.formatVersion !== STATE_FORMAT_VERSION) {
     throw new StateEnvelopeError(
       "format_version",
@@ -110,6 +109,16 @@ export function decodeState(data: Uint8Array, expectedImage: string): StateBlob 
       expectedImage,
     );
   }
+  return head;
+}
+
+/**
+ * The state blob inside, if it was taken against `expectedImage` in a format this build reads.
+ * Throws StateEnvelopeError otherwise: the caller refuses the state and never loads it.
+ */
+export function decodeState(data: Uint8Array, expectedImage: string): StateBlob {
+  const buf = asBuffer(data);
+  checkState(buf, expectedImage);
   const headerLength = buf.readUInt32LE(14);
   if (FIXED + headerLength + 4 > buf.length) throw corrupt("header runs past the end");
   let header: z.output<typeof headerSchema>;

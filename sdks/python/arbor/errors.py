@@ -91,6 +91,10 @@ class BatchNotFoundError(ArborError):
     pass
 
 
+class StateIncompatibleError(ArborError):
+    pass
+
+
 class MethodNotAllowedError(ArborError):
     pass
 
@@ -146,6 +150,7 @@ ERROR_CLASSES: Dict[str, Type[ArborError]] = {
     "not_found": NotFoundError,
     "state_not_found": StateNotFoundError,
     "batch_not_found": BatchNotFoundError,
+    "state_incompatible": StateIncompatibleError,
     "method_not_allowed": MethodNotAllowedError,
     "payload_too_large": PayloadTooLargeError,
     "unsupported_media_type": UnsupportedMediaTypeError,

@@ -6,9 +6,17 @@ from __future__ import annotations
 import inspect
 from typing import Any, Dict
 
-from arbor import CALL_STATUSES, CAPABILITIES, HOST_CALL_OUTCOMES, ROUTES, InputFile
+from arbor import BATCH_STATUSES, CALL_STATUSES, CAPABILITIES, HOST_CALL_OUTCOMES, ROUTES, InputFile
 from arbor.errors import error_from_response
-from arbor.wire import from_wire_eval, from_wire_state_info, from_wire_tools, to_wire_eval, to_wire_program
+from arbor.wire import (
+    from_wire_batch_view,
+    from_wire_eval,
+    from_wire_state_info,
+    from_wire_tools,
+    to_wire_batch_spec,
+    to_wire_eval,
+    to_wire_program,
+)
 from openapi_doc import AWAITING, assert_carried, documented_routes, enums_of, request_schema, response_schema, sample_of
 
 #: Every option the SDK has, set (test_eval_options_match_openapi fails when one is missing here).
@@ -111,3 +119,50 @@ def test_sdk_routes_match_openapi() -> None:
             assert route in documented, f"{route} (called by the SDK) is in sdks/openapi.json"
     unwrapped = [r for r in documented if " /v1/" in r and r not in sdk]
     assert unwrapped == [], "every /v1 route of the daemon has an SDK method"
+
+
+def test_batch_statuses_match_openapi() -> None:
+    for values in enums_of("status", "batch_id"):
+        assert sorted(BATCH_STATUSES) == sorted(values)
+
+
+def test_batch_request_fields_match_openapi() -> None:
+    variants = request_schema("POST", "/v1/batches").get("anyOf") or []
+    program_options = {k: v for k, v in ALL_OPTIONS.items() if k != "checkpoint"}
+    bodies = [
+        to_wire_batch_spec([{"code": "1", **program_options}], None, None),
+        to_wire_batch_spec(None, "st_1", [{"code": "1", **ALL_OPTIONS}]),
+    ]
+    for body in bodies:
+        schema = next((v for v in variants if sorted(v.get("properties") or {}) == sorted(body)), None)
+        assert schema is not None, f"the daemon accepts a batch of the form {sorted(body)}"
+        assert_fields_match(body, schema, "batch")
+
+
+def test_batch_view_fields_match_openapi() -> None:
+    for method, path, status in [
+        ("POST", "/v1/batches", "202"),
+        ("GET", "/v1/batches/{batch_id}", "200"),
+        ("DELETE", "/v1/batches/{batch_id}", "200"),
+    ]:
+        schema = response_schema(method, path, status)
+        # The fields the SDK reads are the daemon's (the SDK leaves created_at out).
+        for field in ["batch_id", "status", "total", "done", "results"]:
+            assert field in schema["properties"], f"{method} {path}: {field}"
+        forms = sorted(",".join(sorted(f.get("properties") or {})) for f in schema["properties"]["results"]["items"]["anyOf"])
+        assert forms == ["error,index", "index,response"], f"{method} {path}: a result is a response or an error"
+    wire = {
+        **sample_of(response_schema("GET", "/v1/batches/{batch_id}", "200")),
+        "total": 2,
+        "done": 2,
+        "results": [
+            {"index": 1, "error": {"code": "capability_denied", "message": "no"}},
+            {"index": 0, "response": sample_of(response_schema("POST", "/v1/eval", "200"))},
+        ],
+    }
+    parsed = from_wire_batch_view(wire, "unused")
+    assert parsed.id == wire["batch_id"]
+    assert [(r.index, r.response is None, r.error.code if r.error else None) for r in parsed.results] == [
+        (0, False, None),
+        (1, True, "capability_denied"),
+    ]

@@ -39,6 +39,7 @@ export class CapabilityDeniedError extends ArborError {}
 export class NotFoundError extends ArborError {}
 export class StateNotFoundError extends ArborError {}
 export class BatchNotFoundError extends ArborError {}
+export class StateIncompatibleError extends ArborError {}
 export class MethodNotAllowedError extends ArborError {}
 export class PayloadTooLargeError extends ArborError {}
 export class UnsupportedMediaTypeError extends ArborError {}
@@ -82,6 +83,7 @@ export const ERROR_CLASSES: Readonly<Record<string, ArborErrorClass>> = Object.f
   not_found: NotFoundError,
   state_not_found: StateNotFoundError,
   batch_not_found: BatchNotFoundError,
+  state_incompatible: StateIncompatibleError,
   method_not_allowed: MethodNotAllowedError,
   payload_too_large: PayloadTooLargeError,
   unsupported_media_type: UnsupportedMediaTypeError,

@@ -6,6 +6,7 @@ export { DEFAULT_MAX_POLL_INTERVAL_MS, DEFAULT_PAGE_SIZE, DEFAULT_POLL_INTERVAL_
 export {
   ArborError,
   BatchNotFoundError,
+  StateIncompatibleError,
   CapabilityDeniedError,
   ConnectionError,
   ERROR_CLASSES,

@@ -3,9 +3,9 @@
 // request fields the options produce, the error envelope, and the routes in routes.ts.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CALL_STATUSES, CAPABILITIES, HOST_CALL_OUTCOMES, ROUTES, type Branch } from "../src/index.ts";
+import { BATCH_STATUSES, CALL_STATUSES, CAPABILITIES, HOST_CALL_OUTCOMES, ROUTES, type Branch } from "../src/index.ts";
 import { errorFromResponse } from "../src/errors.ts";
-import { fromWireEval, fromWireStateInfo, fromWireTools, toWireEval, toWireProgram } from "../src/wire.ts";
+import { fromWireBatchView, fromWireEval, fromWireStateInfo, fromWireTools, toWireBatchSpec, toWireEval, toWireProgram } from "../src/wire.ts";
 import { AWAITING, assertCarried, documentedRoutes, enumsOf, requestSchema, responseSchema, sampleOf, type Schema } from "./support/openapi.ts";
 
 const sorted = (values: readonly unknown[]) => [...values].map(String).sort();
@@ -109,4 +109,47 @@ test("sdk_routes_match_openapi", () => {
   }
   const unwrapped = [...documented].filter((r) => r.includes(" /v1/") && !sdk.includes(r));
   assert.deepEqual(unwrapped, [], "every /v1 route of the daemon has an SDK method");
+});
+
+test("batch_statuses_match_openapi", () => {
+  for (const values of enumsOf("status", "batch_id")) assert.deepEqual(sorted(BATCH_STATUSES), sorted(values));
+});
+
+test("batch_request_fields_match_openapi", () => {
+  const variants = (requestSchema("POST", "/v1/batches") as Schema & { anyOf?: Schema[] }).anyOf ?? [];
+  const { checkpoint: _checkpoint, ...programOptions } = ALL_OPTIONS;
+  const bodies = [toWireBatchSpec({ requests: [{ code: "1", ...programOptions }] }), toWireBatchSpec({ stateId: "st_1", branches: [{ code: "1", ...ALL_OPTIONS }] })];
+  for (const body of bodies) {
+    const keys = sorted(Object.keys(body)).join();
+    const schema = variants.find((v) => sorted(Object.keys(v.properties ?? {})).join() === keys);
+    assert.ok(schema, `the daemon accepts a batch of the form {${keys}}`);
+    assertFieldsMatch(body, schema, "batch");
+  }
+});
+
+test("batch_view_fields_match_openapi", () => {
+  for (const [method, path, status] of [
+    ["POST", "/v1/batches", "202"],
+    ["GET", "/v1/batches/{batch_id}", "200"],
+    ["DELETE", "/v1/batches/{batch_id}", "200"],
+  ] as const) {
+    const schema = responseSchema(method, path, status);
+    // The fields the SDK reads are the daemon's (the SDK leaves created_at out).
+    for (const field of ["batch_id", "status", "total", "done", "results"]) assert.ok(schema.properties?.[field], `${method} ${path}: ${field}`);
+    const forms = ((schema.properties!.results!.items as Schema & { anyOf?: Schema[] }).anyOf ?? []).map((f) => sorted(Object.keys(f.properties ?? {})).join());
+    assert.deepEqual(sorted(forms), ["error,index", "index,response"], `${method} ${path}: a result is a response or an error`);
+  }
+  const view = responseSchema("GET", "/v1/batches/{batch_id}", "200");
+  const wire = {
+    ...(sampleOf(view) as { batch_id: string }),
+    total: 2,
+    done: 2,
+    results: [
+      { index: 1, error: { code: "capability_denied", message: "no" } },
+      { index: 0, response: sampleOf(responseSchema("POST", "/v1/eval", "200")) },
+    ],
+  };
+  const parsed = fromWireBatchView(wire, "unused");
+  assert.equal(parsed.id, wire.batch_id);
+  assert.deepEqual(parsed.results.map((r) => [r.index, r.response === null, r.error?.code ?? null]), [[0, false, null], [1, true, "capability_denied"]]);
 });

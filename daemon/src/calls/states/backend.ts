@@ -7,7 +7,7 @@
 // TTL of the state and its ancestors.
 import { randomBytes } from "node:crypto";
 import type { StateBlob } from "../../../../runtime/src/protocol/messages.ts";
-import type { StateEnvelopeError } from "../../../../runtime/src/protocol/state-envelope.ts";
+import { checkState, StateEnvelopeError } from "../../../../runtime/src/protocol/state-envelope.ts";
 
 /** What the API shows of a state, and what a call needs to run on it. */
 export interface StateMeta {
@@ -48,14 +48,37 @@ export type StateLookup = { ok: true; state: StateMeta } | StateMiss;
 export type StateChain =
   | {
       ok: true;
+      /** The state itself (refreshed: using a state refreshes it and its ancestors). */
+      state: StateMeta;
       /** The chain from the root down to the state. */
       ids: string[];
-      /** The blobs of the chain that `held` did not claim, root first (what an executor must load). */
-      blobs: StateBlob[];
+      /**
+       * The envelopes of the chain's states that `need` asked for, checked to be of this
+       * daemon's format version and snapshot image (decoded only when an executor gets them).
+       */
+      envelopes: Map<string, Buffer>;
     }
   | StateMiss
   /** A blob of the chain was taken against another snapshot image or in another format: never loaded. */
   | { ok: false; reason: "incompatible"; stateId: string; error: StateEnvelopeError };
+
+export interface ChainOptions {
+  /** Which states of the chain to return envelopes for (default: all). */
+  need?: (id: string) => boolean;
+  /** A deleted (hidden) state is not found (default true); false: a call that already found it finishes. */
+  visibleOnly?: boolean;
+}
+
+/** Null when `envelope` was taken against `image` in this build's format; the reason otherwise. */
+export function envelopeProblem(envelope: Buffer, image: string): StateEnvelopeError | null {
+  try {
+    checkState(envelope, image);
+    return null;
+  } catch (err) {
+    if (err instanceof StateEnvelopeError) return err;
+    throw err;
+  }
+}
 
 /** The parent of a checkpoint is no longer stored: the child (a diff against it) cannot be kept. */
 export class ParentGoneError extends Error {
@@ -86,12 +109,11 @@ export interface StateBackend {
   get(tenant: string, id: string): Promise<StateLookup>;
 
   /**
-   * The blobs an executor needs to run on `id`: the chain from the root, minus the states
-   * `held(id)` says the executor already holds (an executor holding a state holds its ancestors).
-   * Works on a deleted state while it is still stored (a call that already found its base
-   * finishes). Blobs of another image or format are refused, never returned.
+   * What an executor needs to run on `id`: the chain from the root and the envelopes of the
+   * states `need` names (executors already holding a state need not get it again). Refreshes
+   * the TTL like get(). Envelopes of another image or format are refused, never returned.
    */
-  chain(tenant: string, id: string, held?: (id: string) => boolean): Promise<StateChain>;
+  chain(tenant: string, id: string, options?: ChainOptions): Promise<StateChain>;
 
   /** Hides the state from the API; false when there is no visible state to delete. */
   delete(tenant: string, id: string): Promise<boolean>;

@@ -1,12 +1,12 @@
-// The embedded default state store (`states.store: "memory"`): the memory store's semantics
-// (store.ts) behind the async StateBackend interface, each blob kept in its envelope. One memory
+// The embedded default state store (`states.store: "memory"`): states in this process, behind
+// the async StateBackend interface, each blob kept in its envelope. One memory
 // budget for all states with LRU eviction of leaves, and a TTL; a parent is kept while it has
 // children (they are diffs against it); a deleted parent disappears from the API at once and
 // from memory with its last child. Ancestors are never evicted before their children here, so
 // the "ancestor gone" outcome only exists in redis mode.
 import type { StateBlob } from "../../../../runtime/src/protocol/messages.ts";
-import { decodeState, encodeState, StateEnvelopeError } from "../../../../runtime/src/protocol/state-envelope.ts";
-import { ParentGoneError, type BackendOptions, type StateBackend, type StateChain, type StateLookup, type StateMeta } from "./backend.ts";
+import { encodeState } from "../../../../runtime/src/protocol/state-envelope.ts";
+import { envelopeProblem, ParentGoneError, type BackendOptions, type ChainOptions, type StateBackend, type StateChain, type StateLookup, type StateMeta } from "./backend.ts";
 
 export interface MemoryBackendOptions extends BackendOptions {
   maxBytes: number;
@@ -71,24 +71,23 @@ export class MemoryBackend implements StateBackend {
     return { ok: true, state: meta(node) };
   }
 
-  async chain(tenant: string, id: string, held: (id: string) => boolean = () => false): Promise<StateChain> {
-    const leaf = this.nodes.get(id);
+  async chain(tenant: string, id: string, options: ChainOptions = {}): Promise<StateChain> {
+    const leaf = options.visibleOnly === false ? this.nodes.get(id) : this.visible(tenant, id);
     if (!leaf || leaf.tenant !== tenant) return { ok: false, reason: "not_found" };
+    leaf.lastUsed = this.now();
+    this.touchAncestors(leaf);
     const path: Node[] = [];
     for (let n: Node | undefined = leaf; n; n = n.parentId ? this.nodes.get(n.parentId) : undefined) path.push(n);
     path.reverse();
     const image = this.options.image();
-    const blobs: StateBlob[] = [];
+    const envelopes = new Map<string, Buffer>();
     for (const node of path) {
-      if (held(node.id)) continue;
-      try {
-        blobs.push(decodeState(node.envelope, image));
-      } catch (error) {
-        if (error instanceof StateEnvelopeError) return { ok: false, reason: "incompatible", stateId: node.id, error };
-        throw error;
-      }
+      if (options.need && !options.need(node.id)) continue;
+      const problem = envelopeProblem(node.envelope, image);
+      if (problem) return { ok: false, reason: "incompatible", stateId: node.id, error: problem };
+      envelopes.set(node.id, node.envelope);
     }
-    return { ok: true, ids: path.map((n) => n.id), blobs };
+    return { ok: true, state: meta(leaf), ids: path.map((n) => n.id), envelopes };
   }
 
   async delete(tenant: string, id: string): Promise<boolean> {

@@ -7,12 +7,14 @@
 import { Redis, ReplyError } from "ioredis";
 import { LRUCache } from "lru-cache";
 import type { StateBlob } from "../../../../runtime/src/protocol/messages.ts";
-import { decodeState, encodeState, STATE_FORMAT_VERSION, StateEnvelopeError } from "../../../../runtime/src/protocol/state-envelope.ts";
+import { encodeState, STATE_FORMAT_VERSION } from "../../../../runtime/src/protocol/state-envelope.ts";
 import {
+  envelopeProblem,
   ParentGoneError,
   STATE_ID,
   StateStoreUnavailableError,
   type BackendOptions,
+  type ChainOptions,
   type StateBackend,
   type StateChain,
   type StateLookup,
@@ -101,12 +103,18 @@ export class RedisBackend implements StateBackend {
     return { ok: true, state: found.state };
   }
 
-  async chain(tenant: string, id: string, held: (id: string) => boolean = () => false): Promise<StateChain> {
-    const found = await this.lookup(tenant, id, false);
+  async chain(tenant: string, id: string, options: ChainOptions = {}): Promise<StateChain> {
+    const found = await this.lookup(tenant, id, options.visibleOnly !== false);
     if (!found.ok) return found;
     const ids = found.ids;
-    const need = ids.filter((s) => !held(s));
-    const missing = need.filter((s) => !this.cache.has(this.cacheKey(tenant, s)));
+    const need = options.need ? ids.filter(options.need) : ids;
+    const envelopes = new Map<string, Buffer>();
+    const missing: string[] = [];
+    for (const s of need) {
+      const cached = this.cache.get(this.cacheKey(tenant, s));
+      if (cached) envelopes.set(s, cached);
+      else missing.push(s);
+    }
     if (missing.length) {
       const base = this.base(tenant);
       const fetched = await this.call(() => this.redis.mgetBuffer(...missing.map((s) => `${base}${s}:blob`)));
@@ -115,19 +123,16 @@ export class RedisBackend implements StateBackend {
         // Evicted between the lookup and the fetch.
         if (!envelope) return s === id ? { ok: false, reason: "not_found" } : { ok: false, reason: "ancestor_gone", ancestor: s };
         this.cache.set(this.cacheKey(tenant, s), envelope);
+        envelopes.set(s, envelope);
       }
     }
     const image = this.options.image();
-    const blobs: StateBlob[] = [];
     for (const s of need) {
-      try {
-        blobs.push(decodeState(this.cache.get(this.cacheKey(tenant, s))!, image));
-      } catch (error) {
-        if (error instanceof StateEnvelopeError) return { ok: false, reason: "incompatible", stateId: s, error };
-        throw error;
-      }
+      const problem = envelopeProblem(envelopes.get(s)!, image);
+      if (problem) return { ok: false, reason: "incompatible", stateId: s, error: problem };
     }
-    return { ok: true, ids, blobs };
+    // In chain order, root first.
+    return { ok: true, state: found.state, ids, envelopes: new Map(need.map((s) => [s, envelopes.get(s)!])) };
   }
 
   async delete(tenant: string, id: string): Promise<boolean> {
