@@ -48,6 +48,8 @@ describe("cluster: 3 daemons on redis-server behind HAProxy", () => {
   let proxy: Haproxy;
   const daemons: DaemonProcess[] = [];
   let config: Record<string, unknown>;
+  /** A leaf checkpointed through daemon 1, which a later test kills and restarts. */
+  let madeByDaemon1 = "";
   const on = (i: number, key: string = KEYS.acme) => client(daemons[i]!.url, key);
   const viaProxy = (key: string = KEYS.acme) => client(proxy.url, key);
 
@@ -91,6 +93,7 @@ describe("cluster: 3 daemons on redis-server behind HAProxy", () => {
     assert.equal(child.body.stdout, "499499 child\n");
     const childId = child.body.state_id;
     assert.match(childId, /^st_/);
+    madeByDaemon1 = childId;
 
     const forked = await on(2).fork(childId, [{ code: "print(len(data), label)" }, { code: "data.clear()\nprint(len(data))" }, { code: "print(label)" }]);
     assert.equal(forked.status, 200, JSON.stringify(forked.body));
@@ -193,11 +196,16 @@ describe("cluster: 3 daemons on redis-server behind HAProxy", () => {
     assert.equal(Number(await raw.hget(`arbor:bt:{${batchId}}:m`, "done")), total);
   });
 
-  test("a restarted daemon rejoins: HAProxy routes to it, it serves states made elsewhere, it takes batch jobs", async () => {
+  test("a restarted daemon rejoins: HAProxy routes to it, it forks a state it made before it died, serves states made elsewhere, takes batch jobs", async () => {
     const port = daemons[1]!.port;
     daemons[1] = await DaemonProcess.start(config, { port });
     await proxy.waitForServers(["UP", "UP", "UP"]);
     const back = daemons[1]!;
+
+    // Checkpointed by this daemon's previous process (first test), before it was killed.
+    const forkedAfter = await on(1).fork(madeByDaemon1, [{ code: "print(len(data), label)" }, { code: "print(data[-1])" }]);
+    assert.equal(forkedAfter.status, 200, JSON.stringify(forkedAfter.body));
+    assert.deepEqual(forkedAfter.body.results.map((r: any) => r.stdout), ["1001 child\n", "-1\n"], "the same results as before the restart");
 
     const made = await on(0).create("n = 41");
     assert.equal((await on(1).evalOn(made.body.state_id, "print(n + 1)")).body.stdout, "42\n");
