@@ -7,13 +7,12 @@ import { join } from "node:path";
 import { loadPyodide, type PyodideAPI } from "pyodide";
 import { MemoryCap } from "./memory-cap.ts";
 import { installHostDevice, type HostTransport } from "./host-device.ts";
-import { CallDevices } from "./call-devices.ts";
-
-export { encodeCell } from "./call-devices.ts";
+import { CallDevices, encodeCell } from "./call-devices.ts";
 import { lockDownFfi, type FfiLockdownReport } from "./ffi-lockdown.ts";
 import { closeApiDoors, removeBuiltins, REMOVED_BUILTINS } from "./lockdown.ts";
 import { confinedModuleFactory, importGate, type ImportGate } from "./wasm-imports.ts";
 
+export { encodeCell };
 
 export const PYTHON_DIR = join(RUNTIME_DIR, "python");
 
@@ -205,4 +204,14 @@ function loadRunner(pyodide: PyodideAPI): () => void {
     pyodide.FS.writeFile(`/lib/python3.14/site-packages/${name}`, readFileSync(join(PYTHON_DIR, name), "utf8"));
   }
   return pyodide.runPython("import host\nimport arbor_runner\narbor_runner.run") as unknown as () => void;
+}
+
+/** Runs one cell during boot (warm-up, heap settle); a cell that does not end "ok" fails the boot. */
+export function runBootCell(booted: BootedInterpreter, code: string, step: string): void {
+  booted.calls.begin(encodeCell({ code, seed: 0 }), new Uint8Array(0), 1 << 20);
+  booted.runCell();
+  const seen = booted.calls.end();
+  if (!seen.report || (JSON.parse(seen.report) as { status?: string }).status !== "ok") {
+    throw new Error(`boot: ${step} cell failed: ${seen.report ?? "no report"} ${seen.stderr}`);
+  }
 }

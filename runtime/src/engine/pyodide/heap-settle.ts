@@ -10,8 +10,7 @@
 //   chunks (~6 MB) scattered over the 18 MB heap, and a call's allocations land in those holes,
 //   one or two per page. Packing takes every hole with a small allocation that is never freed, so
 //   a call's allocations come from the one contiguous top chunk instead.
-import type { BootedInterpreter } from "./boot.ts";
-import { encodeCell } from "./boot.ts";
+import { runBootCell, type BootedInterpreter } from "./boot.ts";
 
 export interface HeapModule {
   _malloc(bytes: number): number;
@@ -44,19 +43,10 @@ const FILLER_SIZES = [1 << 16, 1 << 12, 1 << 9, 64, 8];
 
 /** Freezes the collector's objects, then packs the heap. Deterministic: same boot, same bytes. */
 export function settleHeap(booted: BootedInterpreter, module: HeapModule): SettleReport {
-  runSettleCell(booted, "import gc\ngc.collect()\ngc.freeze()");
+  runBootCell(booted, "import gc\ngc.collect()\ngc.freeze()", "heap settle");
   const before = heapStats(module, booted.memory);
   const packed = packHeap(module, booted.memory);
   return { before, after: heapStats(module, booted.memory), ...packed };
-}
-
-function runSettleCell(booted: BootedInterpreter, code: string): void {
-  booted.calls.begin(encodeCell({ code, seed: 0 }), new Uint8Array(0), 1 << 20);
-  booted.runCell();
-  const seen = booted.calls.end();
-  if (!seen.report || (JSON.parse(seen.report) as { status?: string }).status !== "ok") {
-    throw new Error(`boot: heap settle cell failed: ${seen.report ?? "no report"} ${seen.stderr}`);
-  }
 }
 
 /**

@@ -5,7 +5,7 @@ import { posix } from "node:path";
 import type { PyodideAPI } from "pyodide";
 import type { CellJob, CellObservation, Engine, EngineFiles, Fingerprint } from "../engine.ts";
 import type { FsDelta } from "../../protocol/messages.ts";
-import { bootInterpreter, encodeCell, makePyodideSnapshot, WORKSPACE, type BootedInterpreter } from "./boot.ts";
+import { bootInterpreter, encodeCell, makePyodideSnapshot, runBootCell, WORKSPACE, type BootedInterpreter } from "./boot.ts";
 import { withDeterministicSources } from "./deterministic-boot.ts";
 import { StateFingerprint } from "./fingerprint.ts";
 import { FsState, type EmscriptenFs } from "./fs-state.ts";
@@ -177,14 +177,7 @@ export class PyodideEngine implements Engine {
  */
 function warmUp(booted: BootedInterpreter): void {
   for (let i = 0; i < 3; i++) {
-    for (const code of WARM_UP_CELLS) {
-      booted.calls.begin(encodeCell({ code, seed: 0 }), new Uint8Array(0), 1 << 20);
-      booted.runCell();
-      const seen = booted.calls.end();
-      if (!seen.report || (JSON.parse(seen.report) as { status?: string }).status !== "ok") {
-        throw new Error(`boot: warm-up cell failed: ${seen.report ?? "no report"} ${seen.stderr}`);
-      }
-    }
+    for (const code of WARM_UP_CELLS) runBootCell(booted, code, "warm-up");
   }
 }
 
