@@ -24,6 +24,18 @@ export interface ClusterForkRow {
   ratio_p50: number;
 }
 
+export interface ClusterForkThroughputRow {
+  daemons: number;
+  /** Branches per fork request. */
+  branches: number;
+  requests: number;
+  forks_per_s: number;
+  /** forks_per_s ÷ the one-daemon row's. */
+  ratio: number;
+  /** Per fork request. */
+  latency: Summary;
+}
+
 export interface ClusterReport {
   workers_per_daemon: number;
   cpus: number;
@@ -32,6 +44,8 @@ export interface ClusterReport {
   /** Bytes of the forked state (GET /v1/states/{id} `bytes`). */
   state_bytes: number;
   forks: ClusterForkRow[];
+  /** Fork requests through HAProxy, in closed loops, with 1 daemon behind it and then all of them. */
+  fork_throughput?: ClusterForkThroughputRow[];
 }
 
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
@@ -54,6 +68,14 @@ export function clusterMarkdown(r: ClusterReport): string[] {
     `Fork of a state made on another daemon (one branch, a ${(r.state_bytes / 1024 / 1024).toFixed(2)} MiB state): **cold** = a new state each time, so the forking daemon fetches its envelope from Redis and sends it to its executor; **warm** = the same state again, in the daemon's envelope cache and held by its executor. Ratio: p50 against the warm row. The last columns are the branch's own \`timing\` (p50): what the call took once scheduled; the rest of the wall time is the daemon's lookup, fetch and transfer.`,
   );
   out.push("");
+  if (r.fork_throughput?.length) {
+    out.push(`Forks through HAProxy: fork requests of ${r.fork_throughput[0]!.branches} branches each on one state (made through HAProxy, so any daemon may fetch it from Redis first), in closed loops at the same concurrency, with 1 daemon behind HAProxy and then ${r.fork_throughput.at(-1)!.daemons}.`);
+    out.push("");
+    out.push("| daemons | requests | forks/s | × 1 daemon | p50 ms per request | p99 ms |");
+    out.push("|---|---|---|---|---|---|");
+    for (const x of r.fork_throughput) out.push(`| ${x.daemons} | ${x.requests} | ${x.forks_per_s.toFixed(0)} | ${x.ratio.toFixed(2)}× | ${ms(x.latency.p50_ms)} | ${ms(x.latency.p99_ms)} |`);
+    out.push("");
+  }
   out.push("| row | n | p50 ms | p90 ms | p99 ms | max ms | p50 × warm | call total_ms | restore_ms | exec_ms |");
   out.push("|---|---|---|---|---|---|---|---|---|---|");
   for (const f of r.forks) {

@@ -3,6 +3,7 @@
 // the cluster test starts: daemon/test/support/). Rows:
 //   throughput  the realistic corpus through HAProxy with 1 daemon behind it, then 3 (calls/s,
 //               latency percentiles, ratio to 1 daemon); every verdict is checked
+//   forks/s     fork requests (64 branches) on one state through HAProxy, 1 daemon then 3
 //   fork        a state made on daemon A forked on daemon B: cold (a new state each time: the
 //               envelope comes from Redis and goes to B's executor) vs warm (the same state
 //               again: in B's cache and held by its executor)
@@ -13,7 +14,7 @@ import { describeMachine } from "../lib/machine.ts";
 import type { Plan } from "../lib/results.ts";
 import { Recorder, round } from "../lib/stats.ts";
 import { loadCorpus, type CorpusEntry } from "../workloads/corpus.ts";
-import type { ClusterForkRow, ClusterReport, ClusterThroughputRow } from "./cluster-report.ts";
+import type { ClusterForkRow, ClusterForkThroughputRow, ClusterReport, ClusterThroughputRow } from "./cluster-report.ts";
 
 const WORKERS_PER_DAEMON = 1;
 const DAEMONS = 3;
@@ -22,6 +23,8 @@ const CONCURRENCY = 2 * DAEMONS * WORKERS_PER_DAEMON;
 /** The forked state: a 10^5-element list (≈1.7 MiB stored), as in the branching section. */
 const STATE_CODE = "data = list(range(100_000))\nlabel = 'root'";
 const BRANCH = { code: "print(len(data), label)" };
+/** Branches per fork request in the forks/s rows. */
+const FORK_BRANCHES = 64;
 
 async function post(pool: Pool, path: string, body: unknown): Promise<{ status: number; body: any }> {
   const res = await pool.request({ path, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -60,6 +63,36 @@ async function throughput(url: string, programs: CorpusEntry[], daemons: number)
     calls_per_s: round((programs.length / wall) * 1000, 2),
     latency: latency.summary(),
   };
+}
+
+/** Fork requests of `branches` branches on one state, in closed loops through `url`; every answer checked. */
+async function forkThroughput(url: string, daemons: number, branches: number, requests: number): Promise<Omit<ClusterForkThroughputRow, "ratio">> {
+  const pool = new Pool(url, { connections: CONCURRENCY, pipelining: 1 });
+  const latency = new Recorder();
+  try {
+    const id = await createState(pool);
+    const body = { branches: Array.from({ length: branches }, () => BRANCH) };
+    let sent = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (sent < requests) {
+          sent++;
+          const t = performance.now();
+          const r = await post(pool, `/v1/states/${id}/fork`, body);
+          latency.record(performance.now() - t);
+          const results = r.body?.results;
+          if (r.status !== 200 || !Array.isArray(results) || results.some((x: any) => x.stdout !== "100000 root\n")) {
+            throw new Error(`cluster bench: fork through HAProxy gave ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+          }
+        }
+      }),
+    );
+    const wall = performance.now() - started;
+    return { daemons, branches, requests, forks_per_s: round((branches * requests * 1000) / wall, 1), latency: latency.summary() };
+  } finally {
+    await pool.close();
+  }
 }
 
 async function createState(pool: Pool): Promise<string> {
@@ -139,10 +172,15 @@ export async function clusterSection(plan: Plan, log: (s: string) => void): Prom
     await proxy.waitForServers(["UP"]);
     log(`  throughput, 1 daemon: ${programs.length} programs at concurrency ${CONCURRENCY}`);
     const one = await throughput(proxy.url, programs, 1);
+    const forkRequests = plan.quick ? 12 : 60;
+    log(`  forks through HAProxy, 1 daemon: ${forkRequests} requests of ${FORK_BRANCHES} branches`);
+    const forksOne = await forkThroughput(proxy.url, 1, FORK_BRANCHES, forkRequests);
     await proxy.restart(daemons.map((d) => ({ port: d.port })));
     await proxy.waitForServers(["UP", "UP", "UP"]);
     log(`  throughput, ${DAEMONS} daemons`);
     const three = await throughput(proxy.url, programs, DAEMONS);
+    log(`  forks through HAProxy, ${DAEMONS} daemons`);
+    const forksThree = await forkThroughput(proxy.url, DAEMONS, FORK_BRANCHES, forkRequests);
 
     const n = plan.quick ? 5 : 30;
     log(`  forks of a remote state, cold and warm (${n} each)`);
@@ -154,6 +192,7 @@ export async function clusterSection(plan: Plan, log: (s: string) => void): Prom
       throughput: [one, three].map((r) => ({ ...r, ratio: round(r.calls_per_s / one.calls_per_s, 2) })),
       state_bytes: fork.stateBytes,
       forks: fork.rows,
+      fork_throughput: [forksOne, forksThree].map((r) => ({ ...r, ratio: round(r.forks_per_s / forksOne.forks_per_s, 2) })),
     };
   } finally {
     await proxy?.dispose();
