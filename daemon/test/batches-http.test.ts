@@ -4,23 +4,15 @@
 // The same routes on a Redis cluster are in cluster.test.ts.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { request } from "undici";
 import { createArbor, type Arbor } from "../src/app.ts";
 import { loadConfig } from "../src/config/index.ts";
 import { waitFor } from "./support/services.ts";
+import { httpCall } from "./support/http-call.ts";
 
 const KEYS = { acme: "acme-key-1", beta: "beta-key-2" };
 
 function client(base: string, key: string) {
-  const call = async (method: "GET" | "POST" | "DELETE", path: string, body?: unknown) => {
-    const res = await request(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.body.text();
-    return { status: res.statusCode, body: (text ? JSON.parse(text) : null) as any };
-  };
+  const call = httpCall(base, key);
   return {
     call,
     submit: (body: unknown) => call("POST", "/v1/batches", body),

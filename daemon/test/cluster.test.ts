@@ -11,25 +11,17 @@ import { hostname } from "node:os";
 import { after, before, describe, test } from "node:test";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { request } from "undici";
 import type { StateBlob } from "../../runtime/src/protocol/messages.ts";
 import { newStateId } from "../src/calls/states/backend.ts";
 import { RedisBackend } from "../src/calls/states/redis-backend.ts";
 import { DaemonProcess } from "./support/daemon-process.ts";
 import { Haproxy, RedisServer, waitFor } from "./support/services.ts";
+import { httpCall } from "./support/http-call.ts";
 
 const KEYS = { acme: "acme-cluster-key", beta: "beta-cluster-key" };
 
 function client(base: string, key: string) {
-  const call = async (method: "GET" | "POST" | "DELETE", path: string, body?: unknown) => {
-    const res = await request(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.body.text();
-    return { status: res.statusCode, body: (text ? JSON.parse(text) : null) as any };
-  };
+  const call = httpCall(base, key);
   return {
     call,
     create: (code: string) => call("POST", "/v1/states", { code }),

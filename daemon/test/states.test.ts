@@ -11,6 +11,7 @@ import { MemoryBackend } from "../src/calls/states/memory-backend.ts";
 import { newStateId } from "../src/calls/states/backend.ts";
 import type { StateBlob } from "../../runtime/src/protocol/messages.ts";
 import type { ExecutorProcess } from "../../runtime/src/host/executor-process.ts";
+import { httpCall } from "./support/http-call.ts";
 
 const KEYS = { acme: "acme-key-1", beta: "beta-key-2" };
 
@@ -22,15 +23,7 @@ async function start(file: object): Promise<{ arbor: Arbor; base: string }> {
 }
 
 function client(base: string, key: string) {
-  const call = async (method: "GET" | "POST" | "DELETE", path: string, body?: unknown) => {
-    const res = await request(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.body.text();
-    return { status: res.statusCode, body: (text ? JSON.parse(text) : null) as any };
-  };
+  const call = httpCall(base, key);
   return {
     create: (code: string, extra: object = {}) => call("POST", "/v1/states", { code, ...extra }),
     evalOn: (id: string, code: string, extra: object = {}) => call("POST", `/v1/states/${id}/eval`, { code, ...extra }),
