@@ -1,6 +1,6 @@
 // Assembles a running Arbor: config → executor pool → scheduler → call path → HTTP server.
 import type { FastifyInstance } from "fastify";
-import type { LoggerOptions } from "pino";
+import type { DestinationStream, LoggerOptions } from "pino";
 import { authenticate, RateLimiter } from "./auth.ts";
 import { Calls } from "./calls/calls.ts";
 import { stateBackendFor } from "./calls/states/from-config.ts";
@@ -23,7 +23,7 @@ import type { ExecutorInfo } from "../../runtime/src/protocol/messages.ts";
 export interface ArborOptions {
   config: ArborConfig;
   /** pino options (e.g. loggerOptions(config.log)), or false (the default) for no logging. */
-  logger?: false | (LoggerOptions & { stream?: NodeJS.WritableStream });
+  logger?: false | (LoggerOptions & { stream?: DestinationStream });
   /** Force a restore strategy (tests, benchmarks). */
   strategy?: string;
   onBooted?: (info: ExecutorInfo, ready: number, total: number) => void;

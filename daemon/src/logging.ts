@@ -1,5 +1,5 @@
 // pino options for the daemon: JSON lines, request ids, and no secrets or user code in logs.
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import pino, { type LoggerOptions } from "pino";
 import type { LogLevel } from "./config/index.ts";
 
@@ -9,9 +9,25 @@ export const REQUEST_ID_HEADER = "x-request-id";
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
+// Random bytes for request ids, drawn 4 KiB at a time: one randomBytes() per request cost a
+// getrandom and a getpid syscall (OpenSSL's fork check), ~30 µs each on this VM, on every call.
+const ID_BYTES = 10;
+const idPool = Buffer.alloc(4096 - (4096 % ID_BYTES));
+let idPoolAt = idPool.length;
+
+function nextIdBytes(): Buffer {
+  if (idPoolAt + ID_BYTES > idPool.length) {
+    randomFillSync(idPool);
+    idPoolAt = 0;
+  }
+  const bytes = idPool.subarray(idPoolAt, idPoolAt + ID_BYTES);
+  idPoolAt += ID_BYTES;
+  return bytes;
+}
+
 /** `req_` + 16 base32 chars (80 random bits). */
 export function newRequestId(): string {
-  const bytes = randomBytes(10);
+  const bytes = nextIdBytes();
   let bits = 0;
   let value = 0;
   let out = "req_";
@@ -73,4 +89,19 @@ export function loggerOptions(log: { readonly level: LogLevel; readonly log_code
       censor: "[redacted]",
     },
   };
+}
+
+/** How long a buffered log line may wait for more before it is written anyway. */
+export const LOG_FLUSH_MS = 200;
+
+/**
+ * The daemon's log stream: stdout, written in batches of up to 4 KiB, at least every
+ * LOG_FLUSH_MS, and flushed at exit (pino registers that for async destinations). At the
+ * default level every request logs two lines, and a synchronous write per line cost a syscall
+ * each (10–30 µs on a VM) on the request path.
+ */
+export function bufferedLogStream(): ReturnType<typeof pino.destination> {
+  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  setInterval(() => stream.flush(), LOG_FLUSH_MS).unref();
+  return stream;
 }

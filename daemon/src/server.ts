@@ -2,7 +2,7 @@
 // OpenAPI document; every error leaves as the contract's envelope, never a stack.
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
-import type { LoggerOptions } from "pino";
+import type { DestinationStream, LoggerOptions } from "pino";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { addAdmission, decorateTenant } from "./http/admission.ts";
 import { installErrorReplies } from "./http/error-replies.ts";
@@ -23,7 +23,7 @@ import type { Services } from "./services.ts";
 export interface ServerOptions {
   bodyLimit: number;
   /** pino options (see loggerOptions in logging.ts), or false for none. */
-  logger: false | (LoggerOptions & { stream?: NodeJS.WritableStream });
+  logger: false | (LoggerOptions & { stream?: DestinationStream });
 }
 
 export async function buildServer(services: Services, options: ServerOptions): Promise<FastifyInstance> {

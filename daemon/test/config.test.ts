@@ -351,6 +351,15 @@ test("logging: request ids reuse a safe x-request-id, otherwise mint req_<base32
   const a = genReqId({ headers: {} });
   assert.match(a, /^req_[a-z2-7]{16}$/);
   assert.notEqual(a, genReqId({ headers: {} }));
+  // Minted ids draw from a pool of random bytes refilled every 409 ids: across several refills
+  // they stay well formed and never repeat (a pool reused without a refill would repeat them).
+  const minted = new Set<string>();
+  for (let i = 0; i < 5000; i++) {
+    const id = genReqId({ headers: {} });
+    assert.match(id, /^req_[a-z2-7]{16}$/);
+    minted.add(id);
+  }
+  assert.equal(minted.size, 5000);
 });
 
 test("docs/configuration.md documents every config key, env var and flag", async () => {

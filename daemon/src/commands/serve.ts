@@ -2,7 +2,7 @@
 // SIGTERM/SIGINT: stop accepting, let in-flight calls finish up to shutdown_timeout_ms, exit 0.
 import { createArbor, type Arbor } from "../app.ts";
 import type { ArborConfig } from "../config/index.ts";
-import { loggerOptions } from "../logging.ts";
+import { bufferedLogStream, loggerOptions } from "../logging.ts";
 import { securitySummary } from "../../../runtime/src/host/confine/report.ts";
 import { requiredLayersInForce } from "./require-layers.ts";
 
@@ -12,7 +12,7 @@ export async function serve(config: ArborConfig): Promise<number> {
   if (!security) return 2;
   const arbor = await createArbor({
     config,
-    logger: loggerOptions(config.log),
+    logger: { ...loggerOptions(config.log), stream: bufferedLogStream() },
     onBooted: (info, ready, total) => {
       // The first ready line names the restore strategy and why the better ones were passed over,
       // and the confinement layers that are not in force, with their reasons.
