@@ -310,6 +310,33 @@ describe("dirty strategy: hot pages (left writable, copied back at every reset)"
     assert.deepEqual(sorted(strategy.writtenPages() ?? []), HOT);
   });
 
+  test("promoteWindow: writes a few calls apart count toward promotion, one-off writes never do", (t: TestContext) => {
+    if (!probe.ok) return t.skip(probe.reason);
+    const ONE_OFF = [3000, 3001, 3002];
+    const run = (seed: number, promoteWindow: number) => {
+      const { memory, baseline, strategy } = setup(seed, { promoteAfter: 2, promoteWindow, auditEvery: 0 });
+      // HOT is written every third call, ONE_OFF once (a large call such as making a state).
+      touch(memory, [...HOT, ...ONE_OFF]);
+      strategy.reset();
+      for (let call = 1; call < 9; call++) {
+        if (call % 3 === 0) touch(memory, HOT, call);
+        else touch(memory, [100 + call], call);
+        strategy.reset();
+        assert.equal(mismatch(memory, baseline), null, `call ${call}`);
+      }
+      return sorted(strategy.hotPages?.() ?? []);
+    };
+    assert.deepEqual(run(24, 1), [], "window 1: only consecutive writes count");
+    assert.deepEqual(run(25, 3), HOT, "window 3: writes three calls apart count");
+    assert.deepEqual(run(26, 64).filter((p) => ONE_OFF.includes(p)), [], "a page written once is never hot");
+  });
+
+  test("promoteWindow must be a whole number of resets", () => {
+    const { memory, baseline } = patternedMemory(27);
+    assert.throws(() => createDirtyStrategy(memory, baseline, { promoteWindow: 0 }), /promoteWindow/);
+    assert.throws(() => createDirtyStrategy(memory, baseline, { promoteWindow: 1.5 }), /promoteWindow/);
+  });
+
   test("a hot page written again is restored", (t: TestContext) => {
     if (!probe.ok) return t.skip(probe.reason);
     const { memory, baseline, strategy } = setup(22, { promoteAfter: 2, auditEvery: 0 });

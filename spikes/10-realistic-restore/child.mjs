@@ -10,11 +10,11 @@ import { createDirtyStrategy } from "../../runtime/src/restore/dirty.ts";
 import { selectStrategy } from "../../runtime/src/restore/select.ts";
 import { loadCorpus } from "../../bench/workloads/corpus.ts";
 
-const { settle = true, strategy = "dirty", hot = true, maxHot = 2048, promoteAfter = 3, auditEvery = 64, passes = 3 } = JSON.parse(process.argv[2] ?? "{}");
+const { settle = true, strategy = "dirty", hot = true, maxHot = 2048, promoteAfter = 3, promoteWindow = 1, auditEvery = 64, passes = 3 } = JSON.parse(process.argv[2] ?? "{}");
 const engine = await PyodideEngine.create({ settle });
 const selection = await selectStrategy(strategy);
 const make =
-  strategy === "dirty" ? (m, b) => createDirtyStrategy(m, b, { hot, maxHotPages: maxHot, promoteAfter, auditEvery }) : (m, b) => selection.factory.create(m, b);
+  strategy === "dirty" ? (m, b) => createDirtyStrategy(m, b, { hot, maxHotPages: maxHot, promoteAfter, promoteWindow, auditEvery }) : (m, b) => selection.factory.create(m, b);
 // Interpreter's constructor is TypeScript-private; the spike builds it the way create() does.
 const interp = new Interpreter(engine, make, "spike");
 
@@ -32,4 +32,4 @@ for (let pass = 0; pass < passes; pass++) {
     rows.push({ pass, name: p.name, exec_ms: exec, restore_ms: r.ms, written, restored: r.memory.pagesRestored, hot: r.memory.hotPages ?? 0 });
   }
 }
-console.log(`@@spike ${JSON.stringify({ settle, strategy, hot, maxHot, promoteAfter, auditEvery, heap: engine.heap, rows })}`);
+console.log(`@@spike ${JSON.stringify({ settle, strategy, hot, maxHot, promoteAfter, promoteWindow, auditEvery, heap: engine.heap, rows })}`);

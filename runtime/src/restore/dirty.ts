@@ -5,8 +5,8 @@
 // Hot pages: each first write to a protected page is an async WP fault (1 µs on bare metal, ~28 µs
 // in this VM, whose page tables the hypervisor shadows), and since every call starts from the same
 // state, a call writes mostly the same pages as the one before (~190 for print(2+2) once the heap
-// is settled, see spikes/FINDINGS.md). A page written in `promoteAfter` consecutive
-// calls becomes "hot": after the reset copies it back, it is simply not write-protected again.
+// is settled, see spikes/FINDINGS.md). A page written in `promoteAfter` calls, each within
+// `promoteWindow` resets of the last, becomes "hot": after the reset copies it back, it is simply not write-protected again.
 // Correctness needs no extra bookkeeping: an unprotected page always reads as "written" to
 // PAGEMAP_SCAN, so the next reset's scan lists it and copies it back like any other written page.
 // Every `auditEvery` resets, hot pages still equal to the baseline before the copy (not changed by
@@ -27,8 +27,14 @@ import {
 export interface DirtyOptions {
   /** Learn and keep hot pages (default true). false: every written page is re-protected at every reset. */
   hot?: boolean;
-  /** A page written in this many consecutive calls becomes hot (default 1). */
+  /** A page written in this many calls, each within `promoteWindow` resets of the last, becomes hot. */
   promoteAfter?: number;
+  /**
+   * How many resets apart two writes of a cold page may be and still count toward `promoteAfter`
+   * (1 = consecutive calls only). A window lets pages that realistic calls write often, but not
+   * in every call, become hot, while a one-off large call (making a state) promotes nothing.
+   */
+  promoteWindow?: number;
   /** Upper bound on the hot set, in 4 KiB pages (default 8192 = 32 MiB copied per reset at most). */
   maxHotPages?: number;
   /** Every this many resets, demote hot pages the last call left equal to the baseline (default 256; 0 = never). */
@@ -38,9 +44,12 @@ export interface DirtyOptions {
 // Tuned on the workload corpus (spikes/10-realistic-restore): where the wasm memory's page
 // tables are shadowed by the hypervisor (this Firecracker/PVM VM), a write fault costs ~28 µs and
 // copying a page back ~0.26 µs, so a page is worth keeping hot if even 1 call in 100 writes it.
-// Promote at the first write, keep up to 32 MiB hot, and demote rarely: realistic calls then
-// take 9.0 ms (exec + restore, p50) against 11.7 ms with (3, 2048, 64) and 15.4 ms without hot pages.
-const DEFAULTS: Required<DirtyOptions> = { hot: true, promoteAfter: 1, maxHotPages: 8192, auditEvery: 256 };
+// Promote at the second write within 64 resets, keep up to 32 MiB hot, and demote rarely:
+// realistic calls then take 9.0 ms (exec + restore, p50) against 11.7 ms with (3, 2048, 64,
+// consecutive) and 15.4 ms without hot pages. Promoting at the first write was as fast on
+// realistic calls, but a one-off large call (making a state) left thousands of hot pages that
+// every fork branch then copied back: 1,235–1,646 forks/s at K = 256 against 1,683–2,299.
+const DEFAULTS: Required<DirtyOptions> = { hot: true, promoteAfter: 2, promoteWindow: 64, maxHotPages: 8192, auditEvery: 256 };
 
 /**
  * Re-protecting costs one PAGEMAP_SCAN ioctl per span, whatever its length, and each one flushes
@@ -81,6 +90,7 @@ class DirtyPageStrategy implements RestoreStrategy {
     this.#baselinePages = baseline.length / HOST_PAGE;
     this.#options = { ...DEFAULTS, ...options };
     if (!(this.#options.promoteAfter >= 1 && this.#options.promoteAfter <= 255)) throw new RangeError("promoteAfter must be in 1..255");
+    if (!(Number.isInteger(this.#options.promoteWindow) && this.#options.promoteWindow >= 1)) throw new RangeError("promoteWindow must be an integer >= 1");
     const buf = memory.buffer;
     this.#address = addon.bufferAddress(buf);
     // Start from a known state once (full copy); from then on only written pages are copied.
@@ -187,11 +197,11 @@ class DirtyPageStrategy implements RestoreStrategy {
 
   /**
    * Updates the write streaks of the cold written pages, promotes those written `promoteAfter`
-   * resets in a row, and returns the spans to re-protect: [start, end) pairs covering every cold
+   * times, each within `promoteWindow` resets of the last, and returns the spans to re-protect: [start, end) pairs covering every cold
    * written page and no hot page (adjacent cold pages with no hot page between share one span).
    */
   #coldSpans(written: Uint32Array, reset: number): Uint32Array {
-    const { promoteAfter, maxHotPages } = this.#options;
+    const { promoteAfter, promoteWindow, maxHotPages } = this.#options;
     const isHot = this.#isHot;
     const hotBefore = this.#hotBefore;
     const lastWritten = this.#lastWritten;
@@ -204,7 +214,8 @@ class DirtyPageStrategy implements RestoreStrategy {
       const end = written[i + 1]!;
       for (let p = written[i]!; p < end; p++) {
         if (isHot[p]) continue;
-        const run = lastWritten[p] === reset - 1 && reset > 1 ? Math.min(streak[p]! + 1, 255) : 1;
+        const last = lastWritten[p]!;
+        const run = last > 0 && reset - last <= promoteWindow ? Math.min(streak[p]! + 1, 255) : 1;
         lastWritten[p] = reset;
         streak[p] = run;
         if (run >= promoteAfter && this.#hotCount < maxHotPages) {
