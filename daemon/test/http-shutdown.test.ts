@@ -85,3 +85,34 @@ test("SIGTERM: new connections are refused, the in-flight call completes with 20
   assert.equal(await exited, 0);
   assert.doesNotMatch(stderr, /deadline passed/);
 });
+
+test("logs: request lines reach stdout while serving (batched writes are flushed) and at exit", async () => {
+  let stderr = "";
+  let stdout = "";
+  child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--workers", "1"], {
+    env: { ...process.env, ARBOR_LOG_LEVEL: "info", ARBOR_CONFIG: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  const exited = new Promise<number | null>((resolve) => child!.once("exit", (code) => resolve(code)));
+  const [, base] = await waitForStderr(child, () => stderr, /listening on (http:\/\/\S+)/);
+  const completed = (id: string) =>
+    stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, any>)
+      .some((entry) => entry.reqId === id && entry.msg === "request completed");
+
+  // Far less than the 4 KiB batch: only the periodic flush can bring this line out while serving.
+  await (await request(`${base}/readyz`, { headers: { "x-request-id": "while-serving" } })).body.text();
+  for (let waited = 0; !completed("while-serving"); waited += 50) {
+    assert.ok(waited < 20_000, `no log line for the request while serving; stdout so far:\n${stdout}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  // The last line before SIGTERM is written at exit at the latest.
+  await (await request(`${base}/readyz`, { headers: { "x-request-id": "before-exit" } })).body.text();
+  child.kill("SIGTERM");
+  assert.equal(await exited, 0);
+  assert.ok(completed("before-exit"), `the last request's line is missing after exit:\n${stdout}`);
+});
