@@ -6,7 +6,8 @@
 // in this VM, whose page tables the hypervisor shadows), and since every call starts from the same
 // state, a call writes mostly the same pages as the one before (~190 for print(2+2) once the heap
 // is settled, see spikes/FINDINGS.md). A page written in `promoteAfter` calls, each within
-// `promoteWindow` resets of the last, becomes "hot": after the reset copies it back, it is simply not write-protected again.
+// `promoteWindow` resets of the last, becomes "hot": after the reset copies it back, it is simply
+// not write-protected again.
 // Correctness needs no extra bookkeeping: an unprotected page always reads as "written" to
 // PAGEMAP_SCAN, so the next reset's scan lists it and copies it back like any other written page.
 // Every `auditEvery` resets, hot pages still equal to the baseline before the copy (not changed by
@@ -78,7 +79,10 @@ class DirtyPageStrategy implements RestoreStrategy {
   /** Hot pages as [start, end) pairs. */
   #hotRanges: Uint32Array = new Uint32Array(0);
   #hotCount = 0;
-  /** Per tracked page: the reset that last saw it written while cold, and for how many resets in a row. */
+  /**
+   * Per tracked page: the reset that last saw it written while cold, and how many writes in a
+   * row were each within `promoteWindow` resets of the one before.
+   */
   #lastWritten: Uint32Array;
   #streak: Uint8Array;
 
@@ -90,7 +94,8 @@ class DirtyPageStrategy implements RestoreStrategy {
     this.#baselinePages = baseline.length / HOST_PAGE;
     this.#options = { ...DEFAULTS, ...options };
     if (!(this.#options.promoteAfter >= 1 && this.#options.promoteAfter <= 255)) throw new RangeError("promoteAfter must be in 1..255");
-    if (!(Number.isInteger(this.#options.promoteWindow) && this.#options.promoteWindow >= 1)) throw new RangeError("promoteWindow must be an integer >= 1");
+    const { promoteWindow } = this.#options;
+    if (!(Number.isInteger(promoteWindow) && promoteWindow >= 1)) throw new RangeError("promoteWindow must be an integer >= 1");
     const buf = memory.buffer;
     this.#address = addon.bufferAddress(buf);
     // Start from a known state once (full copy); from then on only written pages are copied.
@@ -197,8 +202,9 @@ class DirtyPageStrategy implements RestoreStrategy {
 
   /**
    * Updates the write streaks of the cold written pages, promotes those written `promoteAfter`
-   * times, each within `promoteWindow` resets of the last, and returns the spans to re-protect: [start, end) pairs covering every cold
-   * written page and no hot page (adjacent cold pages with no hot page between share one span).
+   * times, each within `promoteWindow` resets of the last, and returns the spans to re-protect:
+   * [start, end) pairs covering every cold written page and no hot page (adjacent cold pages with
+   * no hot page between share one span).
    */
   #coldSpans(written: Uint32Array, reset: number): Uint32Array {
     const { promoteAfter, promoteWindow, maxHotPages } = this.#options;
