@@ -11,8 +11,8 @@
 // Correctness needs no extra bookkeeping: an unprotected page always reads as "written" to
 // PAGEMAP_SCAN, so the next reset's scan lists it and copies it back like any other written page.
 // Every `auditEvery` resets, hot pages still equal to the baseline before the copy (not changed by
-// the last call) are demoted: protected again, on probation (written by the very next call, they
-// are promoted again at once: one fault per page per audit). The hot set never exceeds `maxHotPages`.
+// the last call) are demoted: protected again, on probation (written again within `promoteWindow`
+// resets, they are promoted again at once: one fault per page per audit). The hot set never exceeds `maxHotPages`.
 import { HOST_PAGE, type PageOverlay, type Probe, type ResetStats, type RestoreStrategy, type StrategyFactory } from "./strategy.ts";
 import {
   assertBaselineFits,
@@ -134,8 +134,8 @@ class DirtyPageStrategy implements RestoreStrategy {
       const probation = this.#options.promoteAfter - 1;
       for (let i = 0; i < demote.length; i += 2) {
         this.#isHot.fill(0, demote[i]!, demote[i + 1]!);
-        // On probation: written again by the next call (e.g. a page written back with the same
-        // bytes, which the audit cannot tell from an unwritten one), it is promoted at once.
+        // On probation: written again within promoteWindow resets (e.g. a page written back with
+        // the same bytes, which the audit cannot tell from an unwritten one), it is promoted at once.
         this.#lastWritten.fill(reset, demote[i]!, demote[i + 1]!);
         this.#streak.fill(probation, demote[i]!, demote[i + 1]!);
       }
@@ -252,7 +252,7 @@ class DirtyPageStrategy implements RestoreStrategy {
   /**
    * At most MAX_REARM_SPANS spans: closes the gaps between cold spans that hold the fewest hot
    * pages. The hot pages inside a closed gap are protected again, so they stop being hot (on
-   * probation: written by the next call, they are promoted at once).
+   * probation: written again within `promoteWindow` resets, they are promoted at once).
    */
   #fewerSpans(spans: Uint32Array, reset: number): Uint32Array {
     const count = spans.length / 2;
