@@ -54,6 +54,7 @@ export async function createArbor(options: ArborOptions): Promise<Arbor> {
     isolation: config.tenants.length > 0 ? config.isolation : "shared",
     snapshots: new SnapshotStore(snapshotCacheDir()),
     strategy: options.strategy,
+    idleSpinMicros: config.idle_spin_us,
     onBooted: options.onBooted,
     log: (msg, extra) => app?.log.warn(extra ?? {}, msg),
   });

@@ -380,6 +380,14 @@ test("docs/configuration.md documents every config key, env var and flag", async
   for (const key of keys) assert.ok(doc.includes(`\`${key}`), `docs/configuration.md does not mention ${key}`);
 });
 
+test("idle_spin_us: 1000 by default; 0 turns it off; negative, fractional or above 0.1 s is refused", () => {
+  assert.equal(load({}).idle_spin_us, 1000);
+  assert.equal(load({ "/c.json": { idle_spin_us: 0 } }, { argv: ["--config", "/c.json"] }).idle_spin_us, 0);
+  assert.match(configErrorOf(() => load({ "/c.json": { idle_spin_us: -1 } }, { argv: ["--config", "/c.json"] })).message, /idle_spin_us: expected a non-negative integer/);
+  assert.match(configErrorOf(() => load({ "/c.json": { idle_spin_us: 2.5 } }, { argv: ["--config", "/c.json"] })).message, /idle_spin_us: expected a non-negative integer/);
+  assert.match(configErrorOf(() => load({ "/c.json": { idle_spin_us: 100_001 } }, { argv: ["--config", "/c.json"] })).message, /idle_spin_us: expected at most 100000 \(0\.1 s\)/);
+});
+
 test("states: memory by default; redis needs a redis:// URL; batches follow the states' Redis unless given their own", () => {
   const d = load({});
   assert.equal(d.states.store, "memory");

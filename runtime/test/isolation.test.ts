@@ -82,7 +82,8 @@ for (const factory of factories) {
   describe(`isolation with the '${factory.name}' restore`, { skip: probe.ok ? false : probe.reason }, () => {
     let ex: ExecutorProcess;
     before(async () => {
-      ex = await ExecutorProcess.spawn({ strategy: factory.name });
+      // With the daemon's default idle spin: the executor polls for each next job between calls.
+      ex = await ExecutorProcess.spawn({ strategy: factory.name, idleSpinMicros: 1_000 });
       assert.equal(ex.info.strategy, factory.name);
     });
     after(() => ex.kill("killed_shutdown"));

@@ -23,6 +23,8 @@ export interface PoolOptions {
   snapshots?: SnapshotStore;
   strategy?: string;
   recycleAfterCalls?: number;
+  /** How long an idle executor polls for its next job before it blocks (config idle_spin_us). */
+  idleSpinMicros?: number;
   /** Called while executors boot, for progress lines. */
   onBooted?: (info: ExecutorInfo, ready: number, total: number) => void;
   log?: (msg: string, extra?: Record<string, unknown>) => void;
@@ -211,7 +213,7 @@ export class Pool extends EventEmitter {
   private async bootOne(): Promise<ExecutorProcess> {
     this.booting++;
     try {
-      const ex = await ExecutorProcess.spawn({ snapshot: this.snapshot, strategy: this.options.strategy, recycleAfterCalls: this.options.recycleAfterCalls });
+      const ex = await ExecutorProcess.spawn({ snapshot: this.snapshot, strategy: this.options.strategy, recycleAfterCalls: this.options.recycleAfterCalls, idleSpinMicros: this.options.idleSpinMicros });
       this.info ??= ex.info;
       if (this.closed) ex.kill("killed_shutdown");
       return ex;

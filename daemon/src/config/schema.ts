@@ -101,6 +101,8 @@ export const configSchema = z.strictObject({
   workers: positiveInt(),
   /** Warm executors kept out of rotation to replace crashed or retired ones, and to seat tenants. */
   spares: nonNegativeInt(),
+  /** Microseconds an idle executor polls for its next job before it blocks (0: never polls). */
+  idle_spin_us: nonNegativeInt().max(100_000, { error: "expected at most 100000 (0.1 s)" }),
   /** "tenant": an executor serves one tenant until it retires; "shared": any tenant. */
   isolation: z.enum(["tenant", "shared"]),
   allow_open: z.boolean(),

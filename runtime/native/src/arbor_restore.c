@@ -2,7 +2,8 @@
 // memfd copy-on-write). Plain node_api.h. Every entry point validates its arguments (ranges inside
 // the buffer, page-aligned) and throws a JS Error carrying errno text instead of crashing.
 // Offsets/lengths are bytes relative to the start of an ArrayBuffer; page lists are Uint32Array
-// pairs [startPage, endPage) relative to that buffer.
+// pairs [startPage, endPage) relative to that buffer. The addon also carries awaitInput
+// (await_input.c), the executor's busy-poll for its next job.
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 
 #include <node_api.h>
 
+#include "await_input.h"
 #include "kernel_abi.h"
 
 #define PAGE 4096u
@@ -604,6 +606,7 @@ NAPI_MODULE_INIT() {
       {"pageSize", js_page_size},
       {"bufferAddress", js_buffer_address},
       {"closeFd", js_close_fd},
+      {"awaitInput", arbor_await_input},
       {"madvise", js_madvise},
       {"copyPages", js_copy_pages},
       {"uffdSupportedFeatures", js_uffd_supported_features},

@@ -1,10 +1,12 @@
 // The executor child process: boot one interpreter, snapshot it, then serve jobs forever on fd 3.
 // Order per job: run → send the result → restore (so the restore overlaps the daemon's reply).
+// Then, until the next job, a short poll before blocking (idle-spin.ts).
 import { execute } from "./execute.ts";
 import { Interpreter } from "./interpreter.ts";
 import { StateCache } from "./state-cache.ts";
 import type { StrategyName } from "../restore/strategy.ts";
-import { SyncChannel } from "./channel.ts";
+import { CHANNEL_FD, SyncChannel } from "./channel.ts";
+import { IdleSpin } from "./idle-spin.ts";
 import { failedOutcome, type Outcome } from "../protocol/messages.ts";
 import { createCallGuard } from "./call-guard.ts";
 import { recoverAfterTrap } from "./recovery.ts";
@@ -35,6 +37,7 @@ const snapshot = process.env.ARBOR_BOOT === "snapshot" ? readSnapshot() : undefi
 const interp = await Interpreter.create({ strategy: (process.env.ARBOR_RESTORE || undefined) as StrategyName | undefined, snapshot });
 const engine = interp.engine;
 const guard = createCallGuard(engine.interrupt);
+const idle = IdleSpin.fromEnv();
 const states = new StateCache(interp.baseline);
 // Last init steps: no JS timer is armed from here on, nothing of ours patches an intrinsic,
 // and the fingerprint of the state outside linear memory is taken (recovery.ts compares to it).
@@ -52,6 +55,7 @@ channel.send({
     strategy_reason: interp.strategyReason,
     call_guard: guard.name,
     call_guard_reason: guard.reason,
+    idle_spin_us: idle.enabledMicros,
     boot_ms: Math.round(engine.bootMs),
     baseline_bytes: interp.baselineBytes,
     image: interp.image,
@@ -108,7 +112,9 @@ let lastRestoreMs = 0;
 /** When the last restore ended, on the clock the daemon stamps jobs with (sent_at). */
 let restoreEndedAt = 0;
 for (;;) {
-  const msg = channel.receive();
+  // Between jobs: poll for the next one a while before sleeping (a closely following job then
+  // finds this process running, not a halted vCPU to wake).
+  const msg = idle.receive(CHANNEL_FD, () => channel.receive());
   if (!msg) process.exit(0); // the daemon went away
   if (msg.t === "run") {
     // The daemon sends the next job as soon as it has a result, maybe while we still restore:

@@ -22,6 +22,8 @@ export interface SpawnOptions {
   strategy?: string;
   /** Recycle the executor after this many calls (hygiene against slow leaks outside linear memory). */
   recycleAfterCalls?: number;
+  /** How long the idle executor polls its pipe for the next job before it blocks (0: not at all). */
+  idleSpinMicros?: number;
   bootTimeoutMs?: number;
 }
 

@@ -16,6 +16,8 @@ const TSX = import.meta.resolve("tsx");
 export interface LaunchOptions {
   strategy?: string;
   recycleAfterCalls?: number;
+  /** How long an idle executor polls its pipe for the next job before it blocks (idle-spin.ts). */
+  idleSpinMicros?: number;
   /** full: load Pyodide; snapshot: boot from the snapshot on fd 4; make-snapshot: write one there. */
   boot?: "full" | "snapshot" | "make-snapshot";
 }
@@ -32,6 +34,7 @@ export function launchSpec(options: LaunchOptions, plan: ConfinementPlan = confi
   if (options.strategy) env.ARBOR_RESTORE = options.strategy;
   if (process.env.ARBOR_ENGINE) env.ARBOR_ENGINE = process.env.ARBOR_ENGINE;
   if (options.recycleAfterCalls) env.ARBOR_RECYCLE_AFTER = String(options.recycleAfterCalls);
+  if (options.idleSpinMicros) env.ARBOR_IDLE_SPIN_US = String(options.idleSpinMicros);
   if (options.boot && options.boot !== "full") env.ARBOR_BOOT = options.boot;
   if (plan.seccomp.active) env.ARBOR_SECCOMP = "1";
   // Test-only (see confine/selftest.ts): forwarded from the daemon's own environment.

@@ -92,6 +92,8 @@ export const executorInfoSchema = z.strictObject({
   /** How the wall-time limit stops a call: a native deadline thread, or node:vm's timeout (fallback). */
   call_guard: z.enum(["native", "vm"]),
   call_guard_reason: z.string().max(2000),
+  /** The idle executor's poll for its next job, in microseconds; 0 when off or unavailable. */
+  idle_spin_us: z.number().int().nonnegative(),
   boot_ms: z.number().nonnegative(),
   baseline_bytes: z.number().int().positive(),
   /** Hash of the post-init snapshot; every executor of one build reports the same. */

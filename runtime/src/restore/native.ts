@@ -25,6 +25,12 @@ export interface NativeRestore {
   /** Address of the ArrayBuffer's backing store. */
   bufferAddress(buf: ArrayBuffer): bigint;
   closeFd(fd: number): void;
+  /**
+   * Polls a socket for input for up to spinMicros, yielding between polls, without consuming it:
+   * true when input (or EOF) is there, false when the time ran out (await_input.c). Absent from
+   * addons built before it; the executor then blocks at once.
+   */
+  awaitInput?(fd: number, spinMicros: number): boolean;
   /** dontneed: private anonymous memory reads back as zeros; populate_read: prefault page tables for reading. */
   madvise(buf: ArrayBuffer, offset: number, length: number, advice: "dontneed" | "nohugepage" | "populate_read"): void;
   /** Copy the listed pages from src into buf; pages at or past src's length are zeroed. Returns pages written. */
