@@ -5,11 +5,12 @@
 // daemon and its executors used (from /proc), to show what the spin costs.
 // Run: node --import tsx spikes/12-idle-spin/ab.mts [spinA=0] [spinB=1000] [rounds=6]
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Pool } from "undici";
 import { waitIdle } from "../../bench/lib/daemon.ts";
+import { childPids } from "../../bench/lib/machine.ts";
 import { loadCorpus, type CorpusEntry } from "../../bench/workloads/corpus.ts";
 
 const [spinA = 0, spinB = 1000, rounds = 6] = process.argv.slice(2).map(Number);
@@ -24,24 +25,16 @@ function start(spin: number, port: number): { url: string; child: ChildProcess }
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-/** utime + stime of pid and all its descendants, in ms. */
-function treeCpuMs(root: number): number {
-  const parent = new Map<number, number>();
-  const cpu = new Map<number, number>();
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      parent.set(Number(d), Number(f[1]));
-      cpu.set(Number(d), (Number(f[11]) + Number(f[12])) * TICK_MS);
-    } catch {}
+/** utime + stime of pid and all its descendants, in ms (0 for a process that is gone). */
+function treeCpuMs(pid: number): number {
+  let stat = "";
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return 0;
   }
-  let total = 0;
-  for (const [pid, ms] of cpu) {
-    for (let p: number | undefined = pid; p; p = parent.get(p)) if (p === root) { total += ms; break; }
-  }
-  return total;
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) * TICK_MS + childPids(pid).reduce((sum, c) => sum + treeCpuMs(c), 0);
 }
 
 async function call(pool: Pool, code: string): Promise<{ wall: number; exec: number }> {
