@@ -155,6 +155,21 @@ describe("one call behaves like a REPL cell", () => {
     assert.equal(a.result, b.result);
   });
 
+  test("two executors booted the same way draw different numbers on their first call", async () => {
+    // Both start from byte-identical memory (deterministic boot): only the reseed from the real
+    // random source, every call, tells them apart.
+    const other = await ExecutorProcess.spawn();
+    try {
+      const code = "import random\nrandom.getrandbits(128)";
+      const mine = await ex.run(job(code));
+      const theirs = await other.run(job(code));
+      assert.equal(theirs.status, "ok", JSON.stringify(theirs.error));
+      assert.notEqual(mine.result, theirs.result);
+    } finally {
+      other.kill("killed_shutdown");
+    }
+  });
+
   test("timing is reported", async () => {
     const o = await ex.run(job("1"));
     assert.ok(o.timing.exec_ms > 0);
