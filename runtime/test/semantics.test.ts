@@ -155,9 +155,9 @@ describe("one call behaves like a REPL cell", () => {
     assert.equal(a.result, b.result);
   });
 
-  test("two executors booted the same way draw different numbers on their first call", async () => {
-    // Both start from byte-identical memory (deterministic boot): only the reseed from the real
-    // random source, every call, tells them apart.
+  test("two executors booted the same way draw different random numbers", async () => {
+    // Both start every call from byte-identical memory (deterministic boot), the second executor
+    // on its very first call: only the per-call reseed from the real random source tells them apart.
     const other = await ExecutorProcess.spawn();
     try {
       const code = "import random\nrandom.getrandbits(128)";
