@@ -1,7 +1,10 @@
 // A real daemon for the HTTP and branching sections: `arbor serve` in its own process (what a
 // user runs), or an already running one given with --url.
 import { type ChildProcess, spawn } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Pool } from "undici";
 
@@ -12,6 +15,12 @@ export interface Daemon {
   /** null when the daemon was given with --url (its memory is then not measured). */
   pid: number | null;
   stop(): Promise<void>;
+}
+
+function writeConfig(port: number, config: Record<string, unknown>): string {
+  const path = join(tmpdir(), `arbor-bench-${process.pid}-${port}.json`);
+  writeFileSync(path, JSON.stringify(config));
+  return path;
 }
 
 async function freePort(): Promise<number> {
@@ -53,19 +62,37 @@ export async function waitIdle(url: string, timeoutMs = 120_000): Promise<void> 
   }
 }
 
-export async function startDaemon(workers: number, url?: string): Promise<Daemon> {
+/** For experiments (spikes/): another checkout's daemon, config keys and environment variables. */
+export interface DaemonOptions {
+  /** The checkout whose daemon/bin/arbor.mjs runs (default: this one). */
+  checkout?: string;
+  /** Written to a temporary config file (e.g. { spares: 0 }); flags still set port and workers. */
+  config?: Record<string, unknown>;
+  /** Added to the daemon's environment, after every ARBOR_* variable of ours is removed. */
+  env?: Record<string, string>;
+}
+
+export async function startDaemon(workers: number, url?: string, options: DaemonOptions = {}): Promise<Daemon> {
   if (url) {
     await waitIdle(url);
     return { url, pid: null, stop: async () => {} };
   }
   const port = await freePort();
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("ARBOR_")));
+  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("ARBOR_"))), ...options.env };
+  const bin = options.checkout ? join(options.checkout, "daemon/bin/arbor.mjs") : BIN;
+  const configPath = options.config ? writeConfig(port, options.config) : null;
+  const config = configPath ? ["--config", configPath] : [];
   const child: ChildProcess = spawn(
     process.execPath,
-    [BIN, "serve", "--host", "127.0.0.1", "--port", String(port), "--workers", String(workers), "--log-level", "warn"],
+    [bin, "serve", ...config, "--host", "127.0.0.1", "--port", String(port), "--workers", String(workers), "--log-level", "warn"],
     { stdio: ["ignore", "ignore", "inherit"], env },
   );
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      if (configPath) rmSync(configPath, { force: true });
+      resolve();
+    }),
+  );
   const base = `http://127.0.0.1:${port}`;
   try {
     await Promise.race([

@@ -4,12 +4,9 @@
 // Run: node --import tsx spikes/13-daemon-side/ab.mts DIR_A DIR_B [rounds=6]
 // AB_ENV_B='{"KEY":"value"}' adds environment variables to B's daemon (the keep-awake patch);
 // AB_NICE_B=N renices B's executors to N before each of its blocks.
-import { spawn, type ChildProcess } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { setPriority, tmpdir } from "node:os";
-import { join } from "node:path";
+import { setPriority } from "node:os";
 import { Pool } from "undici";
-import { waitIdle } from "../../bench/lib/daemon.ts";
+import { startDaemon, waitIdle } from "../../bench/lib/daemon.ts";
 import { childPids } from "../../bench/lib/machine.ts";
 import { loadCorpus, type CorpusEntry } from "../../bench/workloads/corpus.ts";
 
@@ -18,14 +15,6 @@ if (!dirA || !dirB) throw new Error("usage: ab.mts DIR_A DIR_B [rounds]");
 const rounds = Number(roundsArg ?? 6);
 const envB = JSON.parse(process.env.AB_ENV_B ?? "{}") as Record<string, string>;
 const niceB = Number(process.env.AB_NICE_B ?? 0);
-
-function start(dir: string, port: number, extra: Record<string, string>): { url: string; child: ChildProcess } {
-  const config = join(tmpdir(), `arbor-ab13-${port}.json`);
-  writeFileSync(config, JSON.stringify({ workers: 2, spares: 0 }));
-  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("ARBOR_"))), ...extra };
-  const child = spawn(process.execPath, [join(dir, "daemon/bin/arbor.mjs"), "serve", "--config", config, "--port", String(port), "--log-level", "warn"], { stdio: ["ignore", "ignore", "inherit"], env });
-  return { url: `http://127.0.0.1:${port}`, child };
-}
 
 interface Call { wall: number; exec: number; wait: number }
 async function call(pool: Pool, code: string): Promise<Call> {
@@ -47,9 +36,11 @@ async function drive(pool: Pool, entries: CorpusEntry[], c: number): Promise<{ p
 
 const pct = (a: number[], q: number) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * q))]!;
 const corpus = loadCorpus();
-const daemons = [start(dirA, 18621, {}), start(dirB, 18622, envB)];
+const daemons = [
+  await startDaemon(2, undefined, { checkout: dirA, config: { spares: 0 } }),
+  await startDaemon(2, undefined, { checkout: dirB, config: { spares: 0 }, env: envB }),
+];
 try {
-  for (const d of daemons) await waitIdle(d.url);
   const pools = daemons.map((d) => new Pool(d.url, { connections: 4 }));
   const rows: Record<string, number[][]> = {};
   const put = (k: string, i: number, v: number) => ((rows[k] ??= [[], []])[i]!.push(v));
@@ -57,7 +48,7 @@ try {
     for (const i of round % 2 ? [1, 0] : [0, 1]) {
       const pool = pools[i]!;
       await waitIdle(daemons[i]!.url);
-      if (i === 1 && niceB !== 0) for (const pid of childPids(daemons[1]!.child.pid!)) setPriority(pid, niceB);
+      if (i === 1 && niceB !== 0) for (const pid of childPids(daemons[1]!.pid!)) setPriority(pid, niceB);
       const print: number[] = [];
       for (let n = 0; n < 1500; n++) print.push((await call(pool, "print(2+2)")).wall);
       const ready: number[] = [];
@@ -85,5 +76,5 @@ try {
   for (const [k, [a, b]] of Object.entries(rows)) console.log(`| ${k} | ${pct(a!, 0.5).toFixed(3)} | ${pct(b!, 0.5).toFixed(3)} | ${(pct(b!, 0.5) / pct(a!, 0.5)).toFixed(3)} |`);
   for (const p of pools) await p.close();
 } finally {
-  for (const d of daemons) d.child.kill("SIGTERM");
+  for (const d of daemons) await d.stop();
 }
