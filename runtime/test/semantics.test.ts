@@ -146,6 +146,15 @@ describe("one call behaves like a REPL cell", () => {
     assert.equal(o.result, "(45, 2, 'ca978112', '{\"a\": [1]}')");
   });
 
+  test("a call's globals hold only __main__'s dunders: boot's warm-up leaves no name behind", async () => {
+    // Preloaded modules are imported, not bound: `json` is a NameError until the cell imports it.
+    const o = await ex.run(job("[n for n in globals() if not (n.startswith('__') and n.endswith('__'))]"));
+    assert.equal(o.status, "ok", JSON.stringify(o.error));
+    assert.equal(o.result, "[]");
+    const unbound = await ex.run(job("json.dumps(1)"));
+    assert.equal(unbound.error?.type, "NameError");
+  });
+
   test("random is reseeded every call; a seed makes it deterministic", async () => {
     const draws = new Set<string>();
     for (let i = 0; i < 5; i++) draws.add((await ex.run(job("import random\nrandom.random()"))).result!);
