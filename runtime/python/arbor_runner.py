@@ -14,15 +14,18 @@ it can rewrite its own result; it cannot change what the executor observed itsel
 the deadline, memory refusals, traps), and the executor decides the call's status from those.
 """
 
+import __future__
 import ast
 import io
 import json
 import linecache
 import os
 import random
+import re
 import sys
 import traceback
 import types
+import warnings
 
 CELL = "<cell>"
 CALL_DEVICE = "/dev/arbor_call"
@@ -75,6 +78,79 @@ def _split_last_expression(tree):
         last = ast.Expression(tree.body.pop().value)
         return tree, last
     return tree, None
+
+
+# A line that starts a top-level statement: column 0, not blank, not a comment.
+_TOP_LEVEL_LINE = re.compile(r"^(?=[^\s#])", re.M)
+# The compile() flags of every __future__ feature: what a code object's co_flags carry of them.
+_FUTURE_FLAGS = 0
+for _feature in __future__.all_feature_names:
+    _FUTURE_FLAGS |= getattr(__future__, _feature).compiler_flag
+del _feature
+_TAIL_TRIES = 4
+
+
+def _compile_cell(code):
+    """Compile a cell as a REPL does: ([code objects to exec in order], last expression's code or None).
+
+    Finding the last expression takes an AST, and building the Python AST of a whole program
+    costs about as much as compiling it (a realistic cell: ~1.3 ms against ~0.6 ms to compile it
+    from source). So the program is compiled from source up to its last top-level statement, and
+    only that statement goes through the AST. Whenever that split is not certainly the same
+    program, the whole cell takes the AST path.
+    """
+    split = _compile_split(code)
+    if split is not None:
+        return split
+    body, last = _split_last_expression(ast.parse(code, CELL, "exec"))
+    return [_compile(body, CELL, "exec")], None if last is None else _compile(last, CELL, "eval")
+
+
+def _compile_split(code):
+    if "\n" not in code and "\r" not in code:
+        return None  # one line: nothing to split
+    starts = [m.start() for m in _TOP_LEVEL_LINE.finditer(code)]
+    if len(starts) < 2:
+        return None  # one top-level statement: the head would be empty, nothing to save
+    # Warnings are held until the split is known to stand: a fallback compiles everything again.
+    with warnings.catch_warnings(record=True) as held:
+        warnings.simplefilter("always")
+        compiled = _try_split(code, starts)
+    if compiled is None:
+        return None
+    for w in held:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return compiled
+
+
+def _try_split(code, starts):
+    for i in range(len(starts) - 1, max(0, len(starts) - 1 - _TAIL_TRIES), -1):
+        start = starts[i]
+        if code.startswith("@", starts[i - 1]):
+            continue  # a decorated definition starts at its first decorator
+        # Newlines as the tokenizer counts them (a lone \r ends a line too): the tail keeps its
+        # line numbers, so tracebacks and warnings point where they would.
+        lines = code.count("\n", 0, start) + code.count("\r", 0, start) - code.count("\r\n", 0, start)
+        try:
+            tail = ast.parse("\n" * lines + code[start:], CELL, "exec")
+        except (SyntaxError, ValueError):
+            continue  # not a statement's start (inside a string, an else:, ...): try the one before
+        first = tail.body[0] if tail.body else None
+        if any(isinstance(n, ast.ImportFrom) and n.module == "__future__" for n in tail.body):
+            return None  # only legal at the very top: the whole cell decides
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            return None  # would become the tail's docstring (__doc__) when compiled alone
+        try:
+            # Compiles only if the split falls between two complete statements: no open bracket,
+            # string or backslash continuation runs into the tail.
+            head = _compile(code[:start], CELL, "exec")
+            flags = head.co_flags & _FUTURE_FLAGS  # the head's __future__ imports govern the tail too
+            body, last = _split_last_expression(tail)
+            codes = [head] if not body.body else [head, _compile(body, CELL, "exec", flags)]
+            return codes, None if last is None else _compile(last, CELL, "eval", flags)
+        except (SyntaxError, ValueError):
+            return None
+    return None
 
 
 def _format_error(exc):
@@ -134,12 +210,12 @@ def run():
     sys.stderr = _STDERR
     try:
         linecache.cache[CELL] = (len(code), None, code.splitlines(True), CELL)
-        tree = ast.parse(code, CELL, "exec")
-        body, last = _split_last_expression(tree)
+        codes, last = _compile_cell(code)
         namespace = _MAIN.__dict__
-        _exec(_compile(body, CELL, "exec"), namespace)
+        for compiled in codes:
+            _exec(compiled, namespace)
         if last is not None:
-            value = _eval(_compile(last, CELL, "eval"), namespace)
+            value = _eval(last, namespace)
             if value is not None:
                 result = _repr(value)
     except KeyboardInterrupt as exc:

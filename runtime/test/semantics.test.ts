@@ -55,6 +55,54 @@ describe("one call behaves like a REPL cell", () => {
     assert.match(o.error!.traceback, /line 2/);
   });
 
+  // The runner compiles a cell from source up to its last top-level statement and only that
+  // statement through the AST (arbor_runner.py _compile_cell). These cells would tell the split
+  // from a whole-program compile if it were wrong.
+  test("the last expression of a many-line cell is its result; a split inside a construct is never taken", async () => {
+    const cells: Array<[string, string | null]> = [
+      ["x = 1\ny = 2\nx + y", "3"],
+      ['s = """\n1\n"""', null],
+      ['s = """\n1\n"""\nlen(s)', "3"],
+      ["x = (1,\n2)\nx", "(1, 2)"],
+      ["x = 1 + \\\n2\nx", "3"],
+      ["if False:\n    a = 1\nelse:\n    a = 2\na", "2"],
+      ["import functools\n@functools.cache\ndef f():\n    return 7\nf()", "7"],
+      ["def f():\n    return 5\n\n# a comment\n   \nf()\n# trailing comment\n", "5"],
+      ["x = 2\ny = 3; x * y", "6"],
+    ];
+    for (const [code, result] of cells) {
+      const o = await ex.run(job(code));
+      assert.equal(o.status, "ok", `${JSON.stringify(code)}: ${JSON.stringify(o.error)}`);
+      assert.equal(o.result, result, JSON.stringify(code));
+    }
+  });
+
+  test("a split cell keeps line numbers (also with \\r\\n and lone \\r), __future__ imports and module docstring rules", async () => {
+    for (const code of ["x = 1\ny = 2\n1 / 0", "x = 1\r\ny = 2\r\n1 / 0", "x = 1\ry = 2\n1 / 0"]) {
+      const o = await ex.run(job(code));
+      assert.equal(o.error?.type, "ZeroDivisionError", JSON.stringify(code));
+      assert.match(o.error!.traceback, /File "<cell>", line 3, in <module>/, JSON.stringify(code));
+    }
+    const head = await ex.run(job("def f():\n    raise ValueError('in head')\nx = 1\nf()"));
+    assert.match(head.error!.traceback, /line 4, in <module>[\s\S]*line 2, in f/);
+    // The head's __future__ import governs the tail (the class): its annotations stay strings.
+    const future = await ex.run(job("from __future__ import annotations\nx = 1\nclass C:\n    a: Undefined\n    print(__annotations__)"));
+    assert.equal(future.stdout, "{'a': 'Undefined'}\n", JSON.stringify(future.error));
+    // A string first on the last line is not the module's docstring: it is not the first statement.
+    const doc = await ex.run(job("x = 1\n'not a docstring'; y = __doc__; y"));
+    assert.equal(doc.status, "ok", JSON.stringify(doc.error));
+    assert.equal(doc.result, null);
+    // A syntax error in the part before the last statement is reported as such, with its line.
+    const bad = await ex.run(job("x = 1\ny = (2,\nz = 3\nx"));
+    assert.equal(bad.error?.type, "SyntaxError");
+    assert.match(bad.error!.message, /line 2|never closed|invalid syntax/);
+    // A compile-time warning is shown once, at its line, even though the tail is parsed apart.
+    const warned = await ex.run(job("x = 1\ny = 2\nx is 1"));
+    assert.equal(warned.result, "True");
+    assert.equal(warned.stderr.match(/SyntaxWarning/g)?.length, 1, warned.stderr);
+    assert.match(warned.stderr, /<cell>:3: SyntaxWarning/);
+  });
+
   test("exit() ends the cell, not the interpreter; a non-zero code is an error", async () => {
     const ok = await ex.run(job("print('a')\nimport sys\nsys.exit(0)\nprint('b')"));
     assert.equal(ok.status, "ok");
