@@ -206,8 +206,20 @@ function loadRunner(pyodide: PyodideAPI): () => void {
   return pyodide.runPython("import host\nimport arbor_runner\narbor_runner.run") as unknown as () => void;
 }
 
-/** Runs one cell during boot (warm-up, heap settle); a cell that does not end "ok" fails the boot. */
+/** Removes every name from __main__ but its module dunders (a comprehension's own names never land in it). */
+const CLEAR_MAIN = "[globals().pop(n) for n in [n for n in globals() if not (n.startswith('__') and n.endswith('__'))]]";
+
+/**
+ * Runs one cell during boot (warm-up, heap settle); a cell that does not end "ok" fails the boot.
+ * Boot cells run in __main__, the module every call's cell runs in, so each is followed by one
+ * that empties it again: a call finds __main__ as a fresh interpreter has it.
+ */
 export function runBootCell(booted: BootedInterpreter, code: string, step: string): void {
+  runCellOrFail(booted, code, step);
+  runCellOrFail(booted, CLEAR_MAIN, step);
+}
+
+function runCellOrFail(booted: BootedInterpreter, code: string, step: string): void {
   booted.calls.begin(encodeCell({ code, seed: 0 }), new Uint8Array(0), 1 << 20);
   booted.runCell();
   const seen = booted.calls.end();

@@ -43,7 +43,7 @@ const FILLER_SIZES = [1 << 16, 1 << 12, 1 << 9, 64, 8];
 
 /** Freezes the collector's objects, then packs the heap. Deterministic: same boot, same bytes. */
 export function settleHeap(booted: BootedInterpreter, module: HeapModule): SettleReport {
-  runBootCell(booted, "import gc\ngc.collect()\ngc.freeze()\ndel gc", "heap settle");
+  runBootCell(booted, "import gc\ngc.collect()\ngc.freeze()", "heap settle");
   const before = heapStats(module, booted.memory);
   const packed = packHeap(module, booted.memory);
   return { before, after: heapStats(module, booted.memory), ...packed };

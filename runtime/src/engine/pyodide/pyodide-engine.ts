@@ -21,9 +21,6 @@ const WARM_UP_CELLS = [
   "import gc\ngc.collect()",
 ];
 
-/** Removes every name from __main__ but its module dunders (a comprehension's own names never land in it). */
-const CLEAR_MAIN = "[globals().pop(n) for n in [n for n in globals() if not (n.startswith('__') and n.endswith('__'))]]";
-
 type PyodideModule = ConstructorParameters<typeof JsState>[0] & Record<string, unknown>;
 
 export class PyodideEngine implements Engine {
@@ -182,9 +179,6 @@ function warmUp(booted: BootedInterpreter): void {
   for (let i = 0; i < 3; i++) {
     for (const code of WARM_UP_CELLS) runBootCell(booted, code, "warm-up");
   }
-  // The cells ran in __main__, the module every call's cell runs in: a call must find it as a
-  // fresh interpreter has it, with no name the warm-up defined or imported.
-  runBootCell(booted, CLEAR_MAIN, "warm-up");
 }
 
 function unsettled(module: HeapModule, memory: WebAssembly.Memory): SettleReport {
