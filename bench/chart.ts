@@ -52,10 +52,15 @@ export function renderSvg(res: Results): string {
   ].join("\n");
 }
 
+/** The newest full (or quick) run: the latest date, and that day's highest -N (bench/lib/result-path.ts). */
 export function newestResults(dir: string, quick = false): string {
-  const files = readdirSync(dir).filter((f) => /^\d{4}-\d\d-\d\d(-quick)?\.json$/.test(f) && f.includes("-quick") === quick).sort();
-  if (!files.length) throw new Error(`no ${quick ? "quick " : ""}results in ${dir}; run npm run bench first`);
-  return `${dir}${files.at(-1)}`;
+  const runs = readdirSync(dir).flatMap((f) => {
+    const m = /^(\d{4}-\d\d-\d\d)(-quick)?(?:-(\d+))?\.json$/.exec(f);
+    return m && Boolean(m[2]) === quick ? [{ f, date: m[1]!, n: Number(m[3] ?? 1) }] : [];
+  });
+  runs.sort((a, b) => a.date.localeCompare(b.date) || a.n - b.n);
+  if (!runs.length) throw new Error(`no ${quick ? "quick " : ""}results in ${dir}; run npm run bench first`);
+  return `${dir}${runs.at(-1)!.f}`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -17,11 +17,11 @@
 //   compute     interpreter speed: bench/compute/ natively and in Arbor, ratio per benchmark
 //   cluster     (only with --only cluster) 3 daemons in redis mode on a real redis-server behind a real HAProxy: corpus
 //               throughput with 1 vs 3 daemons behind it; cold vs warm fork of a remote state
-// Writes bench/results/<date>[-quick].{json,md,svg} and prints the markdown.
+// Writes bench/results/<date>[-quick].{json,md,svg} (-2, -3, … after an earlier run that day) and prints the markdown.
 // Options: --quick; --only pyodide,executor,... (sections); --workloads print,sqlite,...;
 // --url http://host:port (use a running daemon for http and branching; its memory is not read).
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { renderSvg } from "./chart.ts";
 import { startDaemon } from "./lib/daemon.ts";
@@ -37,6 +37,7 @@ import { executorSection } from "./sections/executor.ts";
 import { httpSection } from "./sections/http.ts";
 import { subprocessSection } from "./sections/subprocess.ts";
 import { workloadsSection } from "./sections/workloads.ts";
+import { resultBase } from "./lib/result-path.ts";
 
 const QUICK_WORKLOADS = ["print", "json-100k", "sqlite"];
 const SECTIONS = ["pyodide", "executor", "subprocess", "http", "branching", "workloads", "compute", "cluster"] as const;
@@ -239,9 +240,7 @@ export async function runBench(args: string[]): Promise<number> {
     cluster,
   };
   if (!runs("pyodide")) results.machine.pyodide = "314.0.7 (pyodide section not run)";
-  const dir = fileURLToPath(new URL("./results/", import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  const base = `${dir}${date}${quick ? "-quick" : ""}${only ? `-${only.join("+")}` : ""}`;
+  const base = resultBase(`${date}${quick ? "-quick" : ""}${only ? `-${only.join("+")}` : ""}`);
   const md = renderMarkdown(results);
   writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(`${base}.md`, `${md}\n`);

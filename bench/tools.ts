@@ -2,10 +2,10 @@
 // a WebAssembly tool call from Python next to a shell call and a plain Python function
 // (bench/sections/tools.ts). Writes bench/results/<date>-tools.{json,md} and prints the table.
 // --quick: shorter budgets.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { writeFileSync } from "node:fs";
 import { describeMachine, load } from "./lib/machine.ts";
 import { toolsSection, type ToolRow } from "./sections/tools.ts";
+import { resultBase } from "./lib/result-path.ts";
 
 const quick = process.argv.includes("--quick");
 const budget = quick ? { maxN: 300, budgetMs: 1500, minN: 10, warmup: 5 } : { maxN: 3000, budgetMs: 8000, minN: 30, warmup: 20 };
@@ -33,9 +33,7 @@ const md = [
   "",
   table(rows),
 ].join("\n");
-const dir = fileURLToPath(new URL("./results/", import.meta.url));
-mkdirSync(dir, { recursive: true });
-const base = `${dir}${date}-tools${quick ? "-quick" : ""}`;
+const base = resultBase(`${date}-tools${quick ? "-quick" : ""}`);
 writeFileSync(`${base}.json`, `${JSON.stringify({ date, quick, load: { start: loadStart, end: loadEnd }, machine, rows, layers }, null, 2)}\n`);
 writeFileSync(`${base}.md`, `${md}\n`);
 console.log(md);
