@@ -31,6 +31,7 @@ import { RESULT_PREFIX, type Branching, type MemoryReport, type Plan, type Resul
 import { round, type Summary } from "./lib/stats.ts";
 import { WORKLOADS, workloadsNamed } from "./lib/workloads.ts";
 import { branchingSection } from "./sections/branching.ts";
+import { freshForksSection } from "./sections/fresh-forks.ts";
 import { clusterSection } from "./sections/cluster.ts";
 import { computeSection } from "./sections/compute.ts";
 import { executorSection } from "./sections/executor.ts";
@@ -190,6 +191,8 @@ export async function runBench(args: string[]): Promise<number> {
       });
       await section("branching", async () => {
         branching = await branchingSection(plan, daemon.url, daemon.pid, log);
+        // Fresh daemons of our own (the one above is idle meanwhile); not with --url.
+        if (branching.available && !url) branching.fresh = await freshForksSection(plan, plan.quick ? 1 : 3, log);
       });
       const python3 = "path" in py ? py.path : null;
       await section("workloads", async () => {

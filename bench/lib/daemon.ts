@@ -70,6 +70,8 @@ export interface DaemonOptions {
   config?: Record<string, unknown>;
   /** Added to the daemon's environment, after every ARBOR_* variable of ours is removed. */
   env?: Record<string, string>;
+  /** Node flags for the daemon's own process (e.g. --cpu-prof); its executors do not get them. */
+  nodeArgs?: string[];
 }
 
 export async function startDaemon(workers: number, url?: string, options: DaemonOptions = {}): Promise<Daemon> {
@@ -84,7 +86,7 @@ export async function startDaemon(workers: number, url?: string, options: Daemon
   const config = configPath ? ["--config", configPath] : [];
   const child: ChildProcess = spawn(
     process.execPath,
-    [bin, "serve", ...config, "--host", "127.0.0.1", "--port", String(port), "--workers", String(workers), "--log-level", "warn"],
+    [...(options.nodeArgs ?? []), bin, "serve", ...config, "--host", "127.0.0.1", "--port", String(port), "--workers", String(workers), "--log-level", "warn"],
     { stdio: ["ignore", "ignore", "inherit"], env },
   );
   const exited = new Promise<void>((resolve) =>

@@ -96,6 +96,14 @@ export function renderMarkdown(res: Results): string {
     out.push("");
     out.push("p50 … max are per fork request (all K branches, over HTTP); branch p50 / p99 is one branch's own cost in its executor (`restore_ms + exec_ms` of each result).");
     for (const f of b.forks) if (f.first_forks_per_s?.length) out.push(`First ${f.first_forks_per_s.length} fork requests at K = ${f.branches} (not in the row above): ${f.first_forks_per_s.join(", ")} forks/s.`);
+    if (b.fresh?.length) {
+      out.push("");
+      out.push("Daemons fresh from boot (a new `arbor serve` per round, the state made, then 5 fork requests at K = 256; rounds alternate the two configs; startup is spawn to listening):");
+      out.push("");
+      out.push("| config | round | startup ms | first 5 fork requests, forks/s |");
+      out.push("|---|---|---|---|");
+      for (const v of b.fresh) v.first_forks_per_s.forEach((rates, i) => out.push(`| ${v.label} | ${i + 1} | ${v.startup_ms[i]} | ${rates.join(", ")} |`));
+    }
     out.push("");
     out.push(`Memory per stored state: ${b.state_bytes === undefined ? "–" : `${(b.state_bytes / 2 ** 20).toFixed(2)} MiB (\`bytes\` of GET /v1/states/{id})`}; daemon process tree RSS growth ${b.rss_per_state_mb === undefined ? "not measured" : `${b.rss_per_state_mb} MiB per state over ${b.states_measured} states`}.`);
     if (b.children_measured) {

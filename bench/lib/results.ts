@@ -59,12 +59,24 @@ export interface ForkRow extends Timed {
   first_forks_per_s?: number[];
 }
 
+/** First fork requests of daemons fresh from boot, one config (bench/sections/fresh-forks.ts). */
+export interface FreshForks {
+  label: string;
+  config: Record<string, unknown>;
+  /** Spawn to ready (listening), per round. */
+  startup_ms: number[];
+  /** Per round: forks/s of each of the first fork requests at K = 256 after the state was made. */
+  first_forks_per_s: number[][];
+}
+
 export interface Branching {
   available: boolean;
   reason?: string;
   setup_ms?: number;
   state_eval?: Timed;
   forks: ForkRow[];
+  /** Fresh daemons' first fork requests, with and without the startup warm-up. */
+  fresh?: FreshForks[];
   /** `bytes` from GET /v1/states/{id}, per state. */
   state_bytes?: number;
   /** Growth of the daemon's process tree RSS per stored state. */

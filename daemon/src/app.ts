@@ -12,6 +12,7 @@ import { configWarnings, type ArborConfig } from "./config/index.ts";
 import { errors } from "./errors.ts";
 import { UNAVAILABLE_RETRY_SECONDS } from "./http/admission.ts";
 import { recordCall } from "./http/call-record.ts";
+import { WarmUp, type WarmUpReport } from "./http/warm-up.ts";
 import { Metrics } from "./metrics.ts";
 import { Pool } from "./calls/pool.ts";
 import { SnapshotStore, snapshotCacheDir } from "../../runtime/src/host/snapshot-store.ts";
@@ -34,6 +35,11 @@ export interface Arbor {
   services: Services;
   /** Boots the executors; resolves when they are ready. /v1/* answers 503 until then. */
   ready(): Promise<void>;
+  /**
+   * After ready(), before listening: `config.warm_up_branches` fork branches per worker through
+   * the real routes, so the first clients' calls run on optimized code (http/warm-up.ts).
+   */
+  warmUp(progress?: (done: number, total: number) => void): Promise<WarmUpReport>;
   /** Stops accepting, lets in-flight calls finish, then stops the executors. */
   close(): Promise<void>;
   /** Stops the executors now: calls still running end as `crashed` and are answered. */
@@ -71,6 +77,7 @@ export async function createArbor(options: ArborOptions): Promise<Arbor> {
   const batches = batchQueueFor(config, onStoreError("batch queue"));
   // Stored states, read at scrape time like the pool's gauges.
   const metrics = new Metrics({ states_count: () => states.stats().states, states_bytes: () => states.stats().bytes });
+  const warmUp = new WarmUp(config);
   const services: Services = {
     config,
     pool,
@@ -81,10 +88,13 @@ export async function createArbor(options: ArborOptions): Promise<Arbor> {
     states,
     batches,
     tools,
+    warmUp,
     authenticate: (request) => authenticate(request.headers.authorization, config),
     accepting: () => booted && !shuttingDown,
     shuttingDown: () => shuttingDown,
-    callFinished: (log, tenant, response, code) => recordCall(metrics, config.log.log_code, log, tenant, response, code),
+    callFinished: (log, tenant, response, code) => {
+      if (tenant !== warmUp.tenant) recordCall(metrics, config.log.log_code, log, tenant, response, code);
+    },
   };
   app = await buildServer(services, { bodyLimit: config.max_body_bytes, logger: options.logger ?? false });
   for (const warning of configWarnings(config)) app.log.warn(warning);
@@ -97,6 +107,19 @@ export async function createArbor(options: ArborOptions): Promise<Arbor> {
       booted = true;
       // Every daemon takes batch jobs (any tenant's) and runs them through its own call path.
       batches.startWorkers(batchRunner(services, server.log.child({ component: "batches" })), { concurrency: config.batches.concurrency ?? config.workers });
+    },
+    warmUp: async (progress) => {
+      if (config.warm_up_branches === 0) return { branches: 0, evals: 0, ms: 0 };
+      // Its requests are not the clients': no request log lines at info.
+      const level = server.log.level;
+      if (["trace", "debug", "info"].includes(level)) server.log.level = "warn";
+      try {
+        return await warmUp.run(server, config.workers, config.warm_up_branches, progress);
+      } finally {
+        // Our own code ran there: under tenant isolation those executors have served nobody.
+        pool.disown(warmUp.tenant.name);
+        server.log.level = level;
+      }
     },
     close: async () => {
       shuttingDown = true;

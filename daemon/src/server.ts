@@ -62,6 +62,7 @@ export async function buildServer(services: Services, options: ServerOptions): P
   });
   // Route patterns, not raw URLs, keep the label set bounded; unmatched requests share one label.
   app.addHook("onResponse", async (request, reply) => {
+    if (request.tenant === services.warmUp.tenant) return; // the startup warm-up counts nowhere
     services.metrics.recordHttpResponse(request.routeOptions.url ?? "unmatched", reply.statusCode);
   });
 

@@ -10,6 +10,7 @@ import type { StateService } from "./calls/states/service.ts";
 import type { BatchQueue } from "./batches/types.ts";
 import type { ToolService } from "./tools/service.ts";
 import type { EvalResponse } from "./wire/eval.ts";
+import type { WarmUp } from "./http/warm-up.ts";
 
 export interface Services {
   config: ArborConfig;
@@ -25,6 +26,8 @@ export interface Services {
   batches: BatchQueue;
   /** Registered WebAssembly tools and their host process (docs/tools.md). */
   tools: ToolService;
+  /** The startup warm-up (http/warm-up.ts): its internal tenant and the token that names it. */
+  warmUp: WarmUp;
   authenticate(request: FastifyRequest): Tenant;
   /** True once every executor has booted, until shutdown starts: /v1/* answers 503 otherwise. */
   accepting(): boolean;

@@ -380,6 +380,15 @@ test("docs/configuration.md documents every config key, env var and flag", async
   for (const key of keys) assert.ok(doc.includes(`\`${key}`), `docs/configuration.md does not mention ${key}`);
 });
 
+test("warm_up_branches: 1280 by default; 0 turns the warm-up off; negative, fractional or above 100000 is refused", () => {
+  assert.equal(load({}).warm_up_branches, 1280);
+  assert.equal(load({ "/c.json": { warm_up_branches: 0 } }, { argv: ["--config", "/c.json"] }).warm_up_branches, 0);
+  for (const bad of [-1, 2.5]) {
+    assert.match(configErrorOf(() => load({ "/c.json": { warm_up_branches: bad } }, { argv: ["--config", "/c.json"] })).message, /warm_up_branches: expected a non-negative integer/);
+  }
+  assert.match(configErrorOf(() => load({ "/c.json": { warm_up_branches: 100_001 } }, { argv: ["--config", "/c.json"] })).message, /warm_up_branches: expected at most 100000/);
+});
+
 test("idle_spin_us: 1000 by default; 0 turns it off; negative, fractional or above 0.1 s is refused", () => {
   assert.equal(load({}).idle_spin_us, 1000);
   assert.equal(load({ "/c.json": { idle_spin_us: 0 } }, { argv: ["--config", "/c.json"] }).idle_spin_us, 0);

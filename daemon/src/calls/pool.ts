@@ -105,6 +105,11 @@ export class Pool extends EventEmitter {
     return this.reassign(tenant);
   }
 
+  /** Executors seated for `tenant` count as having served nobody again (after our own warm-up). */
+  disown(tenant: string): void {
+    for (const ex of this.all) if (this.owner.get(ex) === tenant) this.owner.delete(ex);
+  }
+
   give(ex: ExecutorProcess): void {
     if (!ex.alive || ex.retiring || this.closed) return;
     this.idle.push(ex);

@@ -29,6 +29,17 @@ export async function serve(config: ArborConfig): Promise<number> {
   process.stderr.write(`arbor: booting ${config.workers} interpreter(s)...\n`);
   await arbor.ready();
   if (arbor.services.shuttingDown()) return await stopped;
+  if (config.warm_up_branches > 0) {
+    process.stderr.write(`arbor: warming up (${config.warm_up_branches} fork branches per interpreter)...\n`);
+    try {
+      const warm = await arbor.warmUp();
+      process.stderr.write(`arbor: warmed up in ${warm.ms} ms (${warm.evals} evals, ${warm.branches} fork branches)\n`);
+    } catch (err) {
+      // A config whose limits the warm-up's programs do not fit in (a tiny timeout) still serves.
+      process.stderr.write(`arbor: warm-up failed, serving without it: ${(err as Error).message}\n`);
+    }
+    if (arbor.services.shuttingDown()) return await stopped;
+  }
   const address = await arbor.app.listen({ host: config.host, port: config.port });
   process.stderr.write(`arbor: listening on ${address}\n`);
   return await stopped;

@@ -16,6 +16,10 @@ export function defaultConfig(cpuCount: number = availableParallelism()) {
     // An idle executor polls for its next job this long before it sleeps: waking a sleeping one
     // costs ~80 µs each way on a VM (docs/configuration.md). 0 turns the polling off.
     idle_spin_us: 1_000,
+    // Before listening, `arbor serve` runs this many fork branches per worker on a state of its
+    // own (~3 s on 2 workers): V8 optimizes the call path only by running it, and a fresh
+    // daemon's first fork requests ran at half speed (docs/configuration.md).
+    warm_up_branches: 1_280,
     // With tenants, no interpreter process ever serves two of them (docs/security.md).
     isolation: "tenant" as "tenant" | "shared",
     // Serving without tenants on a non-loopback host needs this explicit opt-in.

@@ -28,7 +28,7 @@ export function addAdmission(app: FastifyInstance, services: Services): void {
         : "The interpreters are still booting; retry shortly.";
       throw errors.unavailable(UNAVAILABLE_RETRY_SECONDS, message);
     }
-    request.tenant = services.authenticate(request);
+    request.tenant = services.warmUp.tenantOf(request.headers) ?? services.authenticate(request);
   });
 }
 
