@@ -8,6 +8,7 @@
 //                                      per child over plan.childRounds × 250 one-variable children
 // A daemon without states (404 on POST /v1/states) is reported as "not available in this build".
 import { Pool } from "undici";
+import { jsonCaller, type Reply } from "../lib/json-call.ts";
 import { treeMemory } from "../lib/machine.ts";
 import type { Branching, ForkRow, Plan } from "../lib/results.ts";
 import { measureFor, Recorder, round } from "../lib/stats.ts";
@@ -16,11 +17,6 @@ export const STATE_SETUP = "big = list(range(10**5))\nd = {i: str(i) for i in ra
 export const BRANCH_CODE = "print(len(big) + len(d))";
 const BRANCH_EXPECT = "110000\n";
 const FIRST_REQUESTS = 5;
-
-interface Reply {
-  status: number;
-  body: any;
-}
 
 function describe(r: Reply): string {
   const code = r.body?.error?.code;
@@ -34,22 +30,7 @@ function treeRssMb(pid: number): number {
 
 export async function branchingSection(plan: Plan, url: string, daemonPid: number | null, log: (s: string) => void): Promise<Branching> {
   const pool = new Pool(url, { connections: 1 });
-  const call = async (method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<Reply> => {
-    const res = await pool.request({
-      path,
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.body.text();
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = text;
-    }
-    return { status: res.statusCode, body: parsed };
-  };
+  const call = jsonCaller(pool);
   const out: Branching = { available: false, forks: [] };
   try {
     const t0 = performance.now();

@@ -6,6 +6,7 @@
 // warm-up's effect is read within one run.
 import { Pool } from "undici";
 import { startDaemon } from "../lib/daemon.ts";
+import { jsonCaller } from "../lib/json-call.ts";
 import type { FreshForks, Plan } from "../lib/results.ts";
 import { round } from "../lib/stats.ts";
 import { BRANCH_CODE, STATE_SETUP } from "./branching.ts";
@@ -25,11 +26,11 @@ export async function freshForksSection(plan: Plan, rounds: number, log: (s: str
       v.startup_ms.push(Math.round(performance.now() - t0));
       const pool = new Pool(daemon.url, { connections: 1 });
       try {
+        const call = jsonCaller(pool);
         const post = async (path: string, body: unknown) => {
-          const res = await pool.request({ path, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-          const parsed = (await res.body.json()) as any;
-          if (res.statusCode >= 300) throw new Error(`POST ${path} → HTTP ${res.statusCode}: ${JSON.stringify(parsed).slice(0, 200)}`);
-          return parsed;
+          const r = await call("POST", path, body);
+          if (r.status >= 300) throw new Error(`POST ${path} → HTTP ${r.status}: ${JSON.stringify(r.body).slice(0, 200)}`);
+          return r.body;
         };
         const state = await post("/v1/states", { code: STATE_SETUP });
         const body = { branches: Array.from({ length: K }, () => ({ code: BRANCH_CODE })) };

@@ -8,12 +8,13 @@ import { createArbor, type Arbor } from "../src/app.ts";
 import { loadConfig } from "../src/config/index.ts";
 import { WARM_UP_HEADER } from "../src/http/warm-up.ts";
 
-async function start(file: object): Promise<{ arbor: Arbor; base: string; warm: Awaited<ReturnType<Arbor["warmUp"]>> }> {
+async function start(file: object): Promise<{ arbor: Arbor; base: string; warm: Awaited<ReturnType<Arbor["warmUp"]>>; progress: Array<[number, number]> }> {
   const config = loadConfig({ argv: ["--config", "arbor.json"], env: {}, readFile: () => JSON.stringify(file) });
   const arbor = await createArbor({ config });
   await arbor.ready();
-  const warm = await arbor.warmUp();
-  return { arbor, warm, base: await arbor.app.listen({ host: "127.0.0.1", port: 0 }) };
+  const progress: Array<[number, number]> = [];
+  const warm = await arbor.warmUp((done, total) => progress.push([done, total]));
+  return { arbor, warm, progress, base: await arbor.app.listen({ host: "127.0.0.1", port: 0 }) };
 }
 
 async function post(base: string, path: string, body: object, headers: Record<string, string> = {}) {
@@ -25,11 +26,12 @@ describe("warm-up under tenant isolation", () => {
   let arbor: Arbor;
   let base: string;
   let warm: Awaited<ReturnType<Arbor["warmUp"]>>;
+  let progress: Array<[number, number]>;
   before(async () => {
-    ({ arbor, base, warm } = await start({
+    ({ arbor, base, warm, progress } = await start({
       workers: 2,
       spares: 0,
-      warm_up_branches: 128,
+      warm_up_branches: 384,
       tenants: [
         { name: "a", api_key: "key-a" },
         { name: "b", api_key: "key-b" },
@@ -38,9 +40,10 @@ describe("warm-up under tenant isolation", () => {
   });
   after(() => arbor.close());
 
-  test("runs the branches it was asked for, on every worker", () => {
-    assert.equal(warm.branches, 256);
+  test("runs the branches it was asked for, on every worker, reporting each fork request", () => {
+    assert.equal(warm.branches, 768);
     assert.ok(warm.evals > 0);
+    assert.deepEqual(progress, [[1, 3], [2, 3], [3, 3]]);
   });
 
   test("leaves no state, and counts in no metric", async () => {

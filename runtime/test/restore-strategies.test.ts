@@ -3,7 +3,7 @@
 import { after, describe, test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { HOST_PAGE, WASM_PAGE, type RestoreStrategy, type StrategyFactory } from "../src/restore/strategy.ts";
-import { createDirtyStrategy, dirtyFactory } from "../src/restore/dirty.ts";
+import { createDirtyStrategy, dirtyFactory, fewSpans } from "../src/restore/dirty.ts";
 import { cowFactory } from "../src/restore/cow.ts";
 import { loadNative } from "../src/restore/native.ts";
 import { loadPyodide } from "pyodide";
@@ -227,11 +227,13 @@ for (const factory of factories) {
         for (const [page, bytes] of overlay) if ((page + 1) * HOST_PAGE <= length) want.set(bytes, page * HOST_PAGE);
         return want;
       };
-      // Entering the state (StateCache.enter): its pages written, then marked clean.
+      // Entering the state (StateCache.enter): traps lifted, its pages written, then marked clean.
       const enter = (pages: number[]) => {
+        const list = Uint32Array.from(pages).sort();
+        strategy.openForWrite?.(list);
         const view = new Uint8Array(memory.buffer);
         for (const page of pages) view.set(overlay.get(page)!, page * HOST_PAGE);
-        strategy.markClean?.(Uint32Array.from(pages).sort());
+        strategy.markClean?.(list);
       };
       const overlayPages = [...overlay.keys()];
       enter(overlayPages);
@@ -257,9 +259,11 @@ for (const factory of factories) {
       }
       // Leaving the state (StateCache.enter(null)): its pages get the baseline's bytes back, marked
       // clean; from then on a plain reset keeps memory at the baseline.
+      const leaving = Uint32Array.from(overlay.keys()).sort();
+      strategy.openForWrite?.(leaving);
       const view = new Uint8Array(memory.buffer);
       for (const page of overlay.keys()) view.set(page < basePages ? baseline.subarray(page * HOST_PAGE, (page + 1) * HOST_PAGE) : new Uint8Array(HOST_PAGE), page * HOST_PAGE);
-      strategy.markClean?.(Uint32Array.from(overlay.keys()).sort());
+      strategy.markClean?.(leaving);
       scribble(memory, 20, next);
       strategy.reset();
       assert.equal(mismatch(memory, baseline), null, "after leaving the state: the baseline again");
@@ -459,6 +463,47 @@ describe("dirty strategy: hot pages (left writable, copied back at every reset)"
     strategy.reset();
     assert.equal(mismatch(memory, baseline), null);
     assert.ok(Array.from(strategy.hotPages?.() ?? []).includes(demoted[0]!), "on probation: written again, promoted at once");
+  });
+
+  test("openForWrite lifts the traps on at most 8 spans; markClean protects the same spans again, hot and gap pages included", (t: TestContext) => {
+    if (!probe.ok) return t.skip(probe.reason);
+    const { memory, baseline, strategy } = setup(29, { promoteAfter: 2, auditEvery: 0 });
+    for (let i = 0; i < 2; i++) {
+      touch(memory, [101], i);
+      strategy.reset();
+    }
+    assert.deepEqual(sorted(strategy.hotPages?.() ?? []), [101]);
+    // 12 runs of pages to write (a state being entered), one hot page between two of them.
+    const pages = Uint32Array.of(100, 102, 104, 300, 302, 500, 900, 901, 1500, 1502, 3000, 6000);
+    strategy.openForWrite?.(pages);
+    // An unprotected page reads as written: every page to write is open, in at most 8 spans.
+    const open = sorted(strategy.writtenPages() ?? []);
+    for (const p of pages) assert.ok(open.includes(p), `page ${p} is still write-protected`);
+    const spans = open.filter((p, i) => i === 0 || open[i - 1] !== p - 1).length;
+    assert.ok(spans <= 8, `${spans} spans opened`);
+    const state = new Map<number, Uint8Array>();
+    const view = new Uint8Array(memory.buffer);
+    for (const p of pages) {
+      state.set(p, new Uint8Array(HOST_PAGE).fill(p & 0xff));
+      view.set(state.get(p)!, p * HOST_PAGE);
+    }
+    strategy.markClean?.(pages);
+    assert.deepEqual(sorted(strategy.writtenPages() ?? []), [], "written, gap and hot pages are all protected and clean");
+    // Writes after that are tracked: a gap page, the hot page and a page of the state.
+    touch(memory, [103, 101, 300], 3);
+    assert.deepEqual(sorted(strategy.writtenPages() ?? []), [101, 103, 300]);
+    strategy.reset(state);
+    const want = Buffer.from(baseline);
+    for (const [p, bytes] of state) want.set(bytes, p * HOST_PAGE);
+    assert.ok(Buffer.from(memory.buffer).equals(want), "memory is the baseline plus the state's pages");
+  });
+
+  test("fewSpans: runs of adjacent pages, the narrowest gaps closed down to the bound, pages past the limit left out", () => {
+    assert.deepEqual([...fewSpans(Uint32Array.of(1, 2, 3, 10, 12, 50), 100, 8)], [1, 4, 10, 11, 12, 13, 50, 51]);
+    assert.deepEqual([...fewSpans(Uint32Array.of(1, 2, 3, 10, 12, 50), 100, 2)], [1, 13, 50, 51]);
+    assert.deepEqual([...fewSpans(Uint32Array.of(1, 2, 3, 10, 12, 50), 100, 1)], [1, 51]);
+    assert.deepEqual([...fewSpans(Uint32Array.of(5, 5, 6, 99, 100, 140), 100, 8)], [5, 7, 99, 100]);
+    assert.deepEqual([...fewSpans(new Uint32Array(0), 100, 8)], []);
   });
 
   test("hot pages in grown memory are zeroed at every reset", (t: TestContext) => {

@@ -64,6 +64,16 @@ describe("state cache", () => {
     }
   });
 
+  test("after a checkpoint the cache rests in the new state: the reset leaves its memory in place", () => {
+    run("y = x + 41\nmoves.append(y)", "c1", "g1");
+    assert.equal(states.currentId, "g1");
+    assert.ok(memoryNow().equals(captured.get("g1")!), "after the reset, memory is the new state's as captured");
+    assert.equal(run("(y, len(moves))", "g1").result, "(42, 11)");
+    assert.equal(run("(x, len(moves), 'y' in globals())", "c1").result, "(1, 10, False)");
+    assert.equal(run("'y' in globals() or 'x' in globals()", null).result, "False");
+    assert.equal(run("(y, len(moves))", "g1").result, "(42, 11)");
+  });
+
   test("back to the snapshot: none of the states is visible, and memory is the snapshot's", () => {
     run("1", "c9");
     states.enter(interp, null);

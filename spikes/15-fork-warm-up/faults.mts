@@ -4,11 +4,13 @@
 //   node --import tsx spikes/15-fork-warm-up/faults.mts [requests=12] ['{"ENV":"of the daemon"}']
 // Environment: DAEMON_CONFIG (JSON config keys, e.g. '{"warm_up_branches":0}'), WARM_REQUESTS
 // (fork requests of 256 on another state over HTTP before the measured state is made),
-// DAEMON_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof15").
-import tsx spikes/15-fork-warm-up/faults.mts [requests=12] ['{"ENV":"for the daemon"}']
+// DAEMON_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof15"), TIMELINE=1 (request 0's
+// branches in the order they started: queue/restore/exec/total ms).
 import { readFileSync, readdirSync } from "node:fs";
 import { Pool } from "undici";
 import { startDaemon } from "../../bench/lib/daemon.ts";
+
+type T = { timing: { restore_ms: number; restore_wait_ms: number; exec_ms: number; total_ms: number; queue_ms: number } };
 
 const n = Number(process.argv[2] ?? 12);
 const d = await startDaemon(2, undefined, { config: { spares: 0, ...JSON.parse(process.env.DAEMON_CONFIG ?? "{}") }, env: JSON.parse(process.argv[3] ?? "{}"), nodeArgs: process.env.DAEMON_NODE_ARGS?.split(" ") });
@@ -42,9 +44,19 @@ try {
     const r = await call("POST", `/v1/states/${id}/fork`, body);
     const w = performance.now() - t;
     if (!r.results || r.results.some((b: { stdout: string }) => b.stdout !== "110000\n")) throw new Error(JSON.stringify(r).slice(0, 300));
-    if (i === 0) { const top = r.results.map((b: T, j: number) => ({ j, ...b.timing })).sort((a: any, b: any) => b.restore_ms + b.exec_ms - a.restore_ms - a.exec_ms).slice(0, 4); console.log("TOP " + JSON.stringify(top)); }
+    if (i === 0) {
+      const top = r.results.map((b: T, j: number) => ({ j, ...b.timing })).sort((a: any, b: any) => b.restore_ms + b.exec_ms - a.restore_ms - a.exec_ms).slice(0, 4);
+      console.log("TOP " + JSON.stringify(top));
+      console.log("largest restores: " + r.results.map((b: T) => b.timing.restore_ms).sort((a: number, b: number) => b - a).slice(0, 16).map((x: number) => x.toFixed(1)).join(" "));
+      if (process.env.TIMELINE) {
+        // queue/restore/exec/total per branch, in the order they left the queue
+        const tl = r.results.map((b: T) => b.timing).sort((a: T["timing"], b: T["timing"]) => a.queue_ms - b.queue_ms);
+        console.log(tl.map((t: T["timing"]) => [t.queue_ms, t.restore_ms, t.exec_ms, t.total_ms].map((x) => x.toFixed(1)).join("/")).join(" "));
+      }
+    }
+    const sum = (f: (t: T["timing"]) => number) => r.results.reduce((a: number, b: T) => a + f(b.timing), 0).toFixed(0);
+    console.log(`  sums over branches: restore ${sum((t) => t.restore_ms)} exec ${sum((t) => t.exec_ms)} restore_wait ${sum((t) => t.restore_wait_ms)} ms; wall ${w.toFixed(0)} ms`);
     const df = pids.map((p, j) => minflt(p) - f0[j]!).filter((x, j) => j === 0 || x > 0);
-    type T = { timing: { restore_ms: number; exec_ms: number; total_ms: number; queue_ms: number } };
     const q = (f: (t: T["timing"]) => number) => { const xs = r.results.map((b: T) => f(b.timing)).sort((a: number, b: number) => a - b); return xs[128].toFixed(3); };
     console.log(`request ${i}: ${((256 * 1000) / w).toFixed(0)} forks/s; branch p50 exec ${q((t) => t.exec_ms)} restore ${q((t) => t.restore_ms)} total ${q((t) => t.total_ms)} queue ${q((t) => t.queue_ms)}; faults daemon ${df[0]}, others ${df.slice(1).join(" ")}`);
   }

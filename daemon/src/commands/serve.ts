@@ -32,7 +32,9 @@ export async function serve(config: ArborConfig): Promise<number> {
   if (config.warm_up_branches > 0) {
     process.stderr.write(`arbor: warming up (${config.warm_up_branches} fork branches per interpreter)...\n`);
     try {
-      const warm = await arbor.warmUp();
+      // On a terminal, one line that counts the fork requests; logs get the two lines only.
+      const tty = process.stderr.isTTY === true;
+      const warm = await arbor.warmUp(tty ? (done, total) => process.stderr.write(`\rarbor: warm-up fork requests ${done}/${total}${done === total ? "\n" : ""}`) : undefined);
       process.stderr.write(`arbor: warmed up in ${warm.ms} ms (${warm.evals} evals, ${warm.branches} fork branches)\n`);
     } catch (err) {
       // A config whose limits the warm-up's programs do not fit in (a tiny timeout) still serves.

@@ -40,6 +40,8 @@ interface Materialized {
 /** Per map entry: key, value pointer and hash-table slack, roughly. */
 const MAP_ENTRY_BYTES = 96;
 export const DEFAULT_MATERIALIZED_BUDGET = 64 * 1024 * 1024;
+/** zlib's smallest output chunk. */
+const MIN_CHUNK = 64;
 
 export class StateCache {
   private readonly stored = new Map<string, StoredState>();
@@ -77,13 +79,17 @@ export class StateCache {
 
   /** Adds a state whose parent (if any) is already held. It stays compressed until entered. */
   add(blob: StateBlob): void {
+    this.store(blob, Buffer.from(blob.pages_b64, "base64"));
+  }
+
+  private store(blob: StateBlob, packed: Buffer): void {
     if (blob.parent_id && !this.stored.has(blob.parent_id)) throw new Error(`state ${blob.id}: parent ${blob.parent_id} is not loaded`);
     this.stored.set(blob.id, {
       id: blob.id,
       parentId: blob.parent_id,
       memoryBytes: blob.memory_bytes,
       pageIndex: blob.page_index,
-      packed: Buffer.from(blob.pages_b64, "base64"),
+      packed,
       fs: blob.fs,
     });
   }
@@ -113,24 +119,22 @@ export class StateCache {
     const memory = interp.engine.memory;
     const missing = (target?.memoryBytes ?? 0) - memory.buffer.byteLength;
     if (missing > 0) memory.grow(Math.ceil(missing / WASM_PAGE));
-    const view = new Uint8Array(memory.buffer);
-    const written: number[] = [];
+    // What to write: pages that differ between the two maps (a page both share is already right).
+    const writes = new Map<number, Uint8Array>();
     if (from) {
       for (const [page, bytes] of from.pages) {
         const want = target?.pages.get(page);
-        if (want === bytes) continue;
-        view.set(want ?? pageOf(interp.baseline, page), page * HOST_PAGE);
-        written.push(page);
+        if (want !== bytes) writes.set(page, want ?? pageOf(interp.baseline, page));
       }
     }
-    if (target) {
-      for (const [page, bytes] of target.pages) {
-        if (from?.pages.has(page)) continue; // written (or shared) above
-        view.set(bytes, page * HOST_PAGE);
-        written.push(page);
-      }
-    }
-    interp.strategy.markClean?.(Uint32Array.from(written).sort());
+    if (target) for (const [page, bytes] of target.pages) if (!from?.pages.has(page)) writes.set(page, bytes);
+    const pages = Uint32Array.from(writes.keys()).sort();
+    // Lifting the strategy's write traps in a few spans first costs a few calls instead of one
+    // fault per page (~17 µs each here: 1,000 pages took 17 ms, spikes/15-fork-warm-up).
+    interp.strategy.openForWrite?.(pages);
+    const view = new Uint8Array(memory.buffer);
+    for (const page of pages) view.set(writes.get(page)!, page * HOST_PAGE);
+    interp.strategy.markClean?.(pages);
     // Files: back to the snapshot's tree, then the target's delta (small next to the pages).
     if (from) interp.engine.files.reset();
     if (target) interp.engine.files.apply(target.fs);
@@ -171,7 +175,10 @@ export class StateCache {
   }
 
   private build(state: StoredState, parent: Materialized | undefined): Materialized {
-    const bytes = inflateRawSync(state.packed, { maxOutputLength: state.pageIndex.length * HOST_PAGE });
+    // One output chunk of the known size: zlib's default 16 KiB chunks, concatenated, touched
+    // twice the fresh memory (2,000 page faults instead of 1,000 for a 1,000-page state).
+    const size = state.pageIndex.length * HOST_PAGE;
+    const bytes = inflateRawSync(state.packed, { maxOutputLength: size, chunkSize: Math.max(size, MIN_CHUNK) });
     if (bytes.length !== state.pageIndex.length * HOST_PAGE) throw new Error(`state ${state.id}: page data does not match its index`);
     const pages = new Map(parent?.pages);
     state.pageIndex.forEach((page, i) => {
@@ -239,20 +246,36 @@ export class StateCache {
     // from the parent: consider() saw them (they were written), so nothing is lost.
     changed.sort((a, b) => a - b);
     const data = Buffer.allocUnsafe(changed.length * HOST_PAGE);
-    changed.forEach((page, i) => {
+    const slots = changed.map((page, i) => {
       const slot = data.subarray(i * HOST_PAGE, (i + 1) * HOST_PAGE);
       slot.set(view.subarray(page * HOST_PAGE, (page + 1) * HOST_PAGE));
-      xorInto(slot, parent?.pages.get(page) ?? pageOf(baseline, page));
+      return slot;
     });
+    const against = changed.map((page) => parent?.pages.get(page) ?? pageOf(baseline, page));
+    slots.forEach((slot, i) => xorInto(slot, against[i]!));
+    const packed = deflateRawSync(data, { level: 1 });
+    // XOR again: `data` holds the state's own pages, which become its page map below.
+    slots.forEach((slot, i) => xorInto(slot, against[i]!));
     const blob: StateBlob = {
       id,
       parent_id: parentId,
       memory_bytes: view.length,
       page_index: changed,
-      pages_b64: deflateRawSync(data, { level: 1 }).toString("base64"),
+      pages_b64: packed.toString("base64"),
       fs: interp.engine.files.diff(),
     };
-    this.add(blob);
+    this.store(blob, packed);
+    // The executor rests in the new state: memory holds it now, and the reset after this call
+    // puts its pages back (Interpreter.reset(overlay)). Its first branches here then enter
+    // nothing; resting in the parent instead cost a reset to the parent and, at the first
+    // fork, a decompression and ~1,000 page writes back (spikes/15-fork-warm-up).
+    const pages = new Map(parent?.pages);
+    changed.forEach((page, i) => pages.set(page, slots[i]!));
+    const made: Materialized = { id, memoryBytes: view.length, pages, fs: blob.fs, cost: data.length + pages.size * MAP_ENTRY_BYTES };
+    this.materialized.set(id, made);
+    this.materializedBytes += made.cost;
+    this.current = made;
+    this.evictMaterialized();
     return blob;
   }
 }

@@ -176,17 +176,19 @@ class DirtyPageStrategy implements RestoreStrategy {
     return all;
   }
 
-  markClean(pages: Uint32Array): void {
+  openForWrite(pages: Uint32Array): void {
     const buf = this.#currentBuffer();
-    const spans: number[] = [];
-    const trackedPages = this.#tracked / HOST_PAGE;
-    for (const p of pages) {
-      // Hot pages stay writable (and are copied back at every reset anyway).
-      if (p >= trackedPages || this.#isHot[p]) continue;
-      if (spans.length > 0 && spans[spans.length - 1] === p) spans[spans.length - 1] = p + 1;
-      else spans.push(p, p + 1);
+    const spans = fewSpans(pages, this.#tracked / HOST_PAGE, MAX_REARM_SPANS);
+    for (let i = 0; i < spans.length; i += 2) {
+      this.#addon.uffdWriteProtect(this.#uffd, buf, spans[i]! * HOST_PAGE, (spans[i + 1]! - spans[i]!) * HOST_PAGE, false);
     }
-    if (spans.length > 0) this.#addon.rearmRanges(buf, Uint32Array.from(spans));
+  }
+
+  markClean(pages: Uint32Array): void {
+    // The spans openForWrite opened (gap pages included: they were not written, so protecting
+    // them again is exact). A hot page inside them is protected too: one fault if written again.
+    const spans = fewSpans(pages, this.#tracked / HOST_PAGE, MAX_REARM_SPANS);
+    if (spans.length > 0) this.#addon.rearmRanges(this.#currentBuffer(), spans);
   }
 
   hotPages(): Uint32Array {
@@ -365,6 +367,29 @@ function putBack(buf: ArrayBuffer, overlay: PageOverlay, ranges: Uint32Array): v
       if (bytes) view.set(bytes, page * HOST_PAGE);
     }
   }
+}
+
+/**
+ * [start, end) spans covering the sorted `pages` below `limit`, at most `max` of them: runs of
+ * adjacent pages, with the narrowest gaps between runs closed until few enough are left.
+ */
+export function fewSpans(pages: Uint32Array, limit: number, max: number): Uint32Array {
+  const runs: number[] = [];
+  for (const p of pages) {
+    if (p >= limit) break;
+    if (runs.length > 0 && runs[runs.length - 1] === p) runs[runs.length - 1] = p + 1;
+    else if (runs.length === 0 || runs[runs.length - 1]! < p) runs.push(p, p + 1);
+  }
+  const count = runs.length / 2;
+  if (count <= max) return Uint32Array.from(runs);
+  const gapWidth = (gap: number) => runs[2 * gap + 2]! - runs[2 * gap + 1]!;
+  const closed = new Uint8Array(count - 1);
+  const byWidth = Array.from({ length: count - 1 }, (_, gap) => gap).sort((a, b) => gapWidth(a) - gapWidth(b));
+  for (const gap of byWidth.slice(0, count - max)) closed[gap] = 1;
+  const merged: number[] = [runs[0]!];
+  for (let gap = 0; gap < count - 1; gap++) if (!closed[gap]) merged.push(runs[2 * gap + 1]!, runs[2 * gap + 2]!);
+  merged.push(runs[runs.length - 1]!);
+  return Uint32Array.from(merged);
 }
 
 /** One span from the first written page to the last (the re-arm when nothing is hot). */

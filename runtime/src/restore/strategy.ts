@@ -51,6 +51,12 @@ export interface RestoreStrategy {
    * next reset leaves them alone unless the next call writes them again.
    */
   markClean?(pages: Uint32Array): void;
+  /**
+   * Only with markClean: the caller is about to write these pages (sorted) between calls, then
+   * call markClean with the same list. A strategy that traps first writes may lift the traps on
+   * spans covering them now (a few calls instead of one fault per page).
+   */
+  openForWrite?(pages: Uint32Array): void;
   dispose(): void;
 }
 
