@@ -282,15 +282,17 @@ test("placement: a chain's states go to each executor once; past its budget an e
   for (const b of [root, kid, other]) await backend.add("t", b);
   const a = { alive: true } as ExecutorProcess;
   const b = { alive: true } as ExecutorProcess;
+  // What an executor is sent: the blob with its pages as bytes (they travel beside the JSON).
+  const sent = ({ pages_b64, ...rest }: typeof root) => ({ ...rest, pages: Buffer.from(pages_b64, "base64") });
   const first = placement.prepare(a, JOB, await open(kid.id));
-  assert.deepEqual(first.load_states, [root, kid]);
+  assert.deepEqual(first.load_states, [sent(root), sent(kid)]);
   assert.equal(placement.prepare(a, JOB, await open(kid.id)).load_states, undefined, "a holds the chain now");
   assert.equal(placement.heldEverywhere(root.id), true, "a is the only executor seen");
-  assert.deepEqual(placement.prepare(b, JOB, await open(root.id)).load_states, [root]);
+  assert.deepEqual(placement.prepare(b, JOB, await open(root.id)).load_states, [sent(root)]);
   assert.equal(placement.heldEverywhere(kid.id), false, "b lacks the child");
   // a holds ~1.3 KB; the other state would take it past 2 KB: a drops the rest first.
   const third = placement.prepare(a, JOB, await open(other.id));
-  assert.deepEqual(third.load_states, [other]);
+  assert.deepEqual(third.load_states, [sent(other)]);
   assert.deepEqual(new Set(third.forget_states), new Set([root.id, kid.id]));
   // A lookup that skipped a state an executor lacks is refused, so the call path fetches it all.
   const skipped = await backend.chain("t", kid.id, { need: (id) => id !== root.id });

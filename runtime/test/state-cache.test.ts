@@ -87,4 +87,26 @@ describe("state cache", () => {
     assert.throws(() => states.enter(interp, "c4"), /not loaded/);
     assert.equal(run("x", "c7").result, "7");
   });
+
+  test("a job that forgets the state the executor rests in and enters another gets there in one pass", () => {
+    run("1", "c5");
+    assert.equal(states.currentId, "c5");
+    const strategy = interp.strategy as { markClean?: (pages: Uint32Array) => void };
+    const passes: number[] = [];
+    const markClean = strategy.markClean!.bind(strategy);
+    strategy.markClean = (pages) => {
+      passes.push(pages.length);
+      markClean(pages);
+    };
+    try {
+      const { outcome } = execute(interp, null, { code: "(x, len(moves))", ...LIMITS, base_state: "c6", forget_states: ["c5"] }, 0, states);
+      assert.equal(outcome.result, "(6, 10)", JSON.stringify(outcome.error));
+    } finally {
+      delete strategy.markClean; // the prototype's again
+    }
+    restore();
+    assert.equal(passes.length, 1, `page passes: ${passes.join(", ")}`);
+    assert.equal(states.has("c5"), false);
+    assert.equal(run("(x, len(moves))", "c6").result, "(6, 10)");
+  });
 });

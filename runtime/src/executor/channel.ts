@@ -2,7 +2,7 @@
 // the event loop, so nothing asynchronous (timers, promises Python might schedule) ever runs in
 // it, and a host call can block Python until the daemon answers.
 import { readSync, writeSync } from "node:fs";
-import { encodeFrame, MAX_FRAME_BYTES } from "../protocol/frames.ts";
+import { encodeFrame, frameHeader, MAX_FRAME_BYTES, parseFrame } from "../protocol/frames.ts";
 import type { FromExecutor, ToExecutor } from "../protocol/messages.ts";
 
 export const CHANNEL_FD = 3;
@@ -21,11 +21,19 @@ export class SyncChannel {
   /** Blocks until a whole message arrives; null when the daemon closed the pipe. */
   receive(): ToExecutor | null {
     if (!this.readExactly(this.header)) return null;
-    const len = this.header.readUInt32LE(0);
-    if (len > MAX_FRAME_BYTES) throw new Error(`frame of ${len} bytes exceeds the cap`);
-    const body = Buffer.allocUnsafe(len);
+    const { jsonBytes, attached } = frameHeader(this.header);
+    let attachmentBytes = 0;
+    if (attached) {
+      if (!this.readExactly(this.header)) return null;
+      attachmentBytes = this.header.readUInt32LE(0);
+    }
+    if (jsonBytes + attachmentBytes > MAX_FRAME_BYTES) throw new Error(`frame of ${jsonBytes + attachmentBytes} bytes exceeds the cap`);
+    const body = Buffer.allocUnsafe(jsonBytes);
     if (!this.readExactly(body)) return null;
-    return JSON.parse(body.toString("utf8")) as ToExecutor;
+    // Its own buffer: the states' pages kept from it do not hold the JSON (code, files) alive.
+    const attachment = attached ? Buffer.allocUnsafe(attachmentBytes) : null;
+    if (attachment && !this.readExactly(attachment)) return null;
+    return parseFrame(body.toString("utf8"), attachment) as ToExecutor;
   }
 
   private readExactly(buf: Buffer): boolean {

@@ -40,9 +40,16 @@ export function execute(interp: Interpreter, guard: CallGuard | null, job: Job, 
   // starts elsewhere.
   const enterStarted = performance.now();
   try {
-    if (job.forget_states) states.forget(interp, job.forget_states);
+    const base = job.base_state ?? null;
+    const forget = job.forget_states ?? [];
+    // Forgotten after entering the base: forgetting the state this executor rests in first
+    // would write the snapshot's pages back, only for the base's to be written next. A base the
+    // daemon also asks to forget is forgotten first, so that entering it fails as it must.
+    const forgetFirst = base !== null && forget.includes(base);
+    if (forgetFirst) states.forget(interp, forget);
     for (const blob of job.load_states ?? []) states.add(blob);
-    states.enter(interp, job.base_state ?? null);
+    states.enter(interp, base);
+    if (!forgetFirst) states.forget(interp, forget);
   } catch (e) {
     return { outcome: failedOutcome("error", { type: "StateError", message: (e as Error).message, traceback: "" }, { restoreMs, memoryBytes: interp.memoryBytes }), disturbed: false };
   }

@@ -13,7 +13,7 @@
 // on S costs what it wrote, not the size of S.
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { HOST_PAGE, WASM_PAGE, type PageOverlay } from "../restore/strategy.ts";
-import type { FsDelta, StateBlob } from "../protocol/messages.ts";
+import type { FsDelta, LoadState, StateBlob } from "../protocol/messages.ts";
 import type { Interpreter } from "./interpreter.ts";
 
 /** A state as held between uses: what the wire carried, still compressed (it costs what it changed). */
@@ -78,11 +78,12 @@ export class StateCache {
   }
 
   /** Adds a state whose parent (if any) is already held. It stays compressed until entered. */
-  add(blob: StateBlob): void {
-    this.store(blob, Buffer.from(blob.pages_b64, "base64"));
+  add(blob: StateBlob | LoadState): void {
+    const packed = "pages" in blob ? Buffer.from(blob.pages.buffer, blob.pages.byteOffset, blob.pages.byteLength) : Buffer.from(blob.pages_b64, "base64");
+    this.store(blob, packed);
   }
 
-  private store(blob: StateBlob, packed: Buffer): void {
+  private store(blob: Omit<StateBlob, "pages_b64">, packed: Buffer): void {
     if (blob.parent_id && !this.stored.has(blob.parent_id)) throw new Error(`state ${blob.id}: parent ${blob.parent_id} is not loaded`);
     this.stored.set(blob.id, {
       id: blob.id,

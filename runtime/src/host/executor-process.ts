@@ -189,7 +189,8 @@ export class ExecutorProcess extends EventEmitter {
   }
 
   private send(message: ToExecutor): void {
-    this.pipe.write(encodeFrame(message));
+    // A job's states go with their pages as bytes beside the JSON (frames.ts).
+    this.pipe.write(encodeFrame(message, message.t === "run" && !!message.job.load_states?.length));
   }
 
   private onData(chunk: Buffer): void {

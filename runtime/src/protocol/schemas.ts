@@ -42,6 +42,12 @@ export const stateBlobSchema = z.strictObject({
   fs: fsDeltaSchema,
 });
 
+/**
+ * A state as the daemon sends it to an executor: its pages as bytes, which travel beside the
+ * frame's JSON (frames.ts), not as base64 inside it.
+ */
+export const loadStateSchema = stateBlobSchema.omit({ pages_b64: true }).extend({ pages: z.custom<Uint8Array>((v) => v instanceof Uint8Array) });
+
 /** One call, as the executor runs it. Limits are already resolved by the daemon. */
 export const jobSchema = z.strictObject({
   code: z.string(),
@@ -56,8 +62,11 @@ export const jobSchema = z.strictObject({
   base_state: stateIdSchema.optional(),
   /** Keep the state this call leaves, under this id (the outcome carries it back). */
   checkpoint_id: stateIdSchema.optional(),
-  /** States this executor does not hold yet, ancestors first (loaded before the call). */
-  load_states: z.array(stateBlobSchema).optional(),
+  /**
+   * States this executor does not hold yet, ancestors first (loaded before the call): as the
+   * daemon sends them (pages as bytes) or as a checkpoint came back (base64).
+   */
+  load_states: z.array(z.union([loadStateSchema, stateBlobSchema])).optional(),
   /** States this executor may drop (deleted or evicted by the daemon). */
   forget_states: z.array(stateIdSchema).optional(),
 });

@@ -15,7 +15,7 @@
 //   ..      the pages: raw-deflated, each XOR-ed with its parent page (StateBlob.pages_b64, not base64)
 // The pages go in as bytes, not base64: a stored state costs 3/4 of what the wire form does.
 import { z } from "zod";
-import type { StateBlob } from "./messages.ts";
+import type { LoadState, StateBlob } from "./messages.ts";
 import { fsDeltaSchema, MAX_PAGES, stateIdSchema } from "./schemas.ts";
 
 export const STATE_FORMAT_VERSION = 1;
@@ -117,6 +117,12 @@ export function checkState(data: Uint8Array, expectedImage: string): EnvelopeHea
  * Throws StateEnvelopeError otherwise: the caller refuses the state and never loads it.
  */
 export function decodeState(data: Uint8Array, expectedImage: string): StateBlob {
+  const { pages, ...rest } = decodeStateBytes(data, expectedImage);
+  return { ...rest, pages_b64: Buffer.from(pages.buffer, pages.byteOffset, pages.byteLength).toString("base64") };
+}
+
+/** decodeState, with the pages as bytes (a view into `data`, not a copy): what an executor is sent. */
+export function decodeStateBytes(data: Uint8Array, expectedImage: string): LoadState {
   const buf = asBuffer(data);
   checkState(buf, expectedImage);
   const headerLength = buf.readUInt32LE(14);
@@ -142,7 +148,7 @@ export function decodeState(data: Uint8Array, expectedImage: string): StateBlob 
     parent_id: header.parent_id,
     memory_bytes: header.memory_bytes,
     page_index: pageIndex,
-    pages_b64: buf.toString("base64", at),
+    pages: buf.subarray(at),
     fs: header.fs,
   };
 }

@@ -1,0 +1,72 @@
+// Pipe framing (runtime/src/protocol/frames.ts): plain JSON frames both ways, and daemon-to-executor
+// frames whose bytes (a state's pages) travel beside the JSON. Read back through the executor's
+// real synchronous channel from a file descriptor.
+import assert from "node:assert/strict";
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { SyncChannel } from "../src/executor/channel.ts";
+import { encodeFrame, FrameDecoder, frameHeader, parseFrame } from "../src/protocol/frames.ts";
+
+/** Frames written to a file, read back with the executor's channel. */
+function readBack(...frames: Buffer[]): unknown[] {
+  const dir = mkdtempSync(join(tmpdir(), "arbor-frames-"));
+  const file = join(dir, "pipe");
+  writeFileSync(file, Buffer.concat(frames));
+  const fd = openSync(file, "r");
+  try {
+    const channel = new SyncChannel(fd);
+    const out: unknown[] = [];
+    for (let msg = channel.receive(); msg !== null; msg = channel.receive()) out.push(msg);
+    return out;
+  } finally {
+    closeSync(fd);
+    rmSync(dir, { recursive: true });
+  }
+}
+
+test("without attach, bytes stay in the JSON as before (tool host frames, executor frames)", () => {
+  const frame = encodeFrame({ body: Buffer.from([1, 2]) });
+  assert.equal(frameHeader(frame).attached, false);
+  assert.deepEqual(new FrameDecoder().push(frame), [{ body: { type: "Buffer", data: [1, 2] } }]);
+});
+
+test("a message without bytes is a plain JSON frame, read the same by both ends", () => {
+  const message = { t: "run", id: 7, job: { code: "print(1)", files: [{ path: "a", content_b64: "AAEC" }] } };
+  const frame = encodeFrame(message);
+  assert.equal(frameHeader(frame).attached, false);
+  assert.equal(frameHeader(frame).jsonBytes, frame.length - 4);
+  assert.deepEqual(new FrameDecoder().push(frame), [message]);
+  assert.deepEqual(readBack(frame), [message]);
+});
+
+test("Uint8Arrays travel beside the JSON and come back as the same bytes, in place", () => {
+  const pages = Buffer.from(Array.from({ length: 10_000 }, (_, i) => (i * 7) & 0xff));
+  const other = Uint8Array.of(1, 2, 3);
+  // Code that looks like a reference stays a string: only objects in the JSON are revived.
+  const code = '{"$bytes": [0, 3]}';
+  const message = { t: "run", id: 1, job: { code, load_states: [{ id: "s1", pages }, { id: "s2", pages: other }] } };
+  const frame = encodeFrame(message, true);
+  const header = frameHeader(frame);
+  assert.equal(header.attached, true);
+  assert.equal(frame.readUInt32LE(4), pages.length + other.length);
+  assert.ok(!frame.subarray(8, 8 + header.jsonBytes).toString("utf8").includes(pages.toString("base64").slice(0, 40)), "no base64 in the JSON");
+  const [got, next] = readBack(frame, encodeFrame({ t: "ping", id: 2 })) as [any, any];
+  assert.equal(got.job.code, code);
+  assert.ok(Buffer.isBuffer(got.job.load_states[0].pages));
+  assert.ok(got.job.load_states[0].pages.equals(pages));
+  assert.deepEqual([...got.job.load_states[1].pages], [1, 2, 3]);
+  assert.deepEqual(next, { t: "ping", id: 2 }, "the frame after it is read from the right offset");
+});
+
+test("the daemon's decoder refuses a frame with an attachment (executors cannot send one)", () => {
+  const frame = encodeFrame({ t: "result", pages: Uint8Array.of(1) }, true);
+  assert.throws(() => new FrameDecoder().push(frame), /exceeds/);
+});
+
+test("a reference outside the attachment is an error, not a read past it", () => {
+  assert.throws(() => parseFrame('{"p":{"$bytes":[2,5]}}', Buffer.alloc(4)), /outside/);
+  assert.throws(() => parseFrame('{"p":{"$bytes":[-1,1]}}', Buffer.alloc(4)), /outside/);
+  assert.deepEqual(parseFrame('{"p":{"$bytes":[1,2]}}', Buffer.from([9, 8, 7, 6])), { p: Buffer.from([8, 7]) });
+});
