@@ -160,8 +160,9 @@ class DirtyPageStrategy implements RestoreStrategy {
   }
 
   /**
-   * Pages written since the last reset. Hot pages are always included (they are not tracked, so a
-   * hot page the call did not write is reported too): a superset, never missing a written page.
+   * Pages written since the last reset. Hot pages are included (they are not tracked, so a hot
+   * page the call did not write is reported too), except those a markClean protected again
+   * until they are written: a superset, never missing a written page.
    */
   writtenPages(): Uint32Array {
     const buf = this.#currentBuffer();
