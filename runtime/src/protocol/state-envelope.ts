@@ -115,6 +115,7 @@ export function checkState(data: Uint8Array, expectedImage: string): EnvelopeHea
 /**
  * The state blob inside, if it was taken against `expectedImage` in a format this build reads.
  * Throws StateEnvelopeError otherwise: the caller refuses the state and never loads it.
+ * encodeState's inverse (tests, tools); what an executor is sent comes from decodeStateBytes.
  */
 export function decodeState(data: Uint8Array, expectedImage: string): StateBlob {
   const { pages, ...rest } = decodeStateBytes(data, expectedImage);

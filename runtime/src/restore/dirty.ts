@@ -262,21 +262,12 @@ class DirtyPageStrategy implements RestoreStrategy {
     if (count <= MAX_REARM_SPANS) return spans;
     const hotBefore = this.#hotBefore; // current: #coldSpans rebuilt it after promoting
     const hotIn = (gap: number) => hotBefore[spans[2 * gap + 2]!]! - hotBefore[spans[2 * gap + 1]!]!;
-    const gaps = Array.from({ length: count - 1 }, (_, gap) => gap).sort((a, b) => hotIn(a) - hotIn(b));
-    const closed = new Uint8Array(count - 1);
-    for (const gap of gaps.slice(0, count - MAX_REARM_SPANS)) closed[gap] = 1;
-    const merged: number[] = [spans[0]!];
+    const closed = gapsToClose(count, MAX_REARM_SPANS, hotIn);
     const probation = this.#options.promoteAfter - 1;
     let demoted = false;
     for (let gap = 0; gap < count - 1; gap++) {
-      const start = spans[2 * gap + 1]!;
-      const end = spans[2 * gap + 2]!;
-      if (!closed[gap]) {
-        merged.push(start, end);
-        continue;
-      }
-      if (hotIn(gap) === 0) continue;
-      for (let p = start; p < end; p++) {
+      if (!closed[gap] || hotIn(gap) === 0) continue;
+      for (let p = spans[2 * gap + 1]!; p < spans[2 * gap + 2]!; p++) {
         if (!this.#isHot[p]) continue;
         this.#isHot[p] = 0;
         this.#lastWritten[p] = reset;
@@ -284,9 +275,8 @@ class DirtyPageStrategy implements RestoreStrategy {
         demoted = true;
       }
     }
-    merged.push(spans[spans.length - 1]!);
     if (demoted) this.#hotSetChanged();
-    return Uint32Array.from(merged);
+    return mergeGaps(spans, closed);
   }
 
   #auditDue(reset: number): boolean {
@@ -383,13 +373,22 @@ export function fewSpans(pages: Uint32Array, limit: number, max: number): Uint32
   }
   const count = runs.length / 2;
   if (count <= max) return Uint32Array.from(runs);
-  const gapWidth = (gap: number) => runs[2 * gap + 2]! - runs[2 * gap + 1]!;
+  return mergeGaps(runs, gapsToClose(count, max, (gap) => runs[2 * gap + 2]! - runs[2 * gap + 1]!));
+}
+
+/** Of the gaps between `count` spans, the `count - max` cheapest by `cost` (1 = close it). */
+function gapsToClose(count: number, max: number, cost: (gap: number) => number): Uint8Array {
   const closed = new Uint8Array(count - 1);
-  const byWidth = Array.from({ length: count - 1 }, (_, gap) => gap).sort((a, b) => gapWidth(a) - gapWidth(b));
-  for (const gap of byWidth.slice(0, count - max)) closed[gap] = 1;
-  const merged: number[] = [runs[0]!];
-  for (let gap = 0; gap < count - 1; gap++) if (!closed[gap]) merged.push(runs[2 * gap + 1]!, runs[2 * gap + 2]!);
-  merged.push(runs[runs.length - 1]!);
+  const order = Array.from({ length: count - 1 }, (_, gap) => gap).sort((a, b) => cost(a) - cost(b));
+  for (const gap of order.slice(0, count - max)) closed[gap] = 1;
+  return closed;
+}
+
+/** [start, end) spans with the closed gaps between them merged away. */
+function mergeGaps(spans: ArrayLike<number>, closed: Uint8Array): Uint32Array {
+  const merged: number[] = [spans[0]!];
+  for (let gap = 0; gap < closed.length; gap++) if (!closed[gap]) merged.push(spans[2 * gap + 1]!, spans[2 * gap + 2]!);
+  merged.push(spans[spans.length - 1]!);
   return Uint32Array.from(merged);
 }
 
