@@ -65,4 +65,23 @@ describe("states across executors", () => {
     const stillRoot = await b.run(job("len(data)", { base_state: "root" }));
     assert.equal(stillRoot.result, "50000");
   });
+
+  test("a state sent as bytes (as the daemon sends it) runs like one sent as base64", async () => {
+    const { pages_b64, ...rest } = root;
+    const c = await ExecutorProcess.spawn();
+    try {
+      const o = await c.run(job("(len(data), table['4999'], open('f.txt').read(), n)", { base_state: "root", load_states: [{ ...rest, pages: Buffer.from(pages_b64, "base64") }] }));
+      assert.equal(o.result, "(50000, 4999, 'v1', 0)", JSON.stringify(o.error));
+    } finally {
+      c.kill("killed_shutdown");
+    }
+  });
+
+  test("a job that cannot be sent fails on its own and leaves the executor free", async () => {
+    const bad = await a.run({ ...job("1"), seed: 1n as unknown as number }); // JSON cannot carry a BigInt
+    assert.equal(bad.status, "error");
+    assert.match(bad.error?.message ?? "", /could not be sent/);
+    assert.equal(a.alive, true);
+    assert.equal((await a.run(job("40 + 2"))).result, "42");
+  });
 });

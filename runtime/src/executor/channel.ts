@@ -2,7 +2,7 @@
 // the event loop, so nothing asynchronous (timers, promises Python might schedule) ever runs in
 // it, and a host call can block Python until the daemon answers.
 import { readSync, writeSync } from "node:fs";
-import { encodeFrame, frameHeader, MAX_FRAME_BYTES, parseFrame } from "../protocol/frames.ts";
+import { encodeFrame, frameHeader, MAX_ATTACHMENT_BYTES, MAX_FRAME_BYTES, parseFrame } from "../protocol/frames.ts";
 import type { FromExecutor, ToExecutor } from "../protocol/messages.ts";
 
 export const CHANNEL_FD = 3;
@@ -27,7 +27,7 @@ export class SyncChannel {
       if (!this.readExactly(this.header)) return null;
       attachmentBytes = this.header.readUInt32LE(0);
     }
-    if (jsonBytes + attachmentBytes > MAX_FRAME_BYTES) throw new Error(`frame of ${jsonBytes + attachmentBytes} bytes exceeds the cap`);
+    if (jsonBytes > MAX_FRAME_BYTES || attachmentBytes > MAX_ATTACHMENT_BYTES) throw new Error(`frame of ${jsonBytes} + ${attachmentBytes} bytes exceeds the caps`);
     const body = Buffer.allocUnsafe(jsonBytes);
     if (!this.readExactly(body)) return null;
     // Its own buffer: the states' pages kept from it do not hold the JSON (code, files) alive.

@@ -152,7 +152,14 @@ export class ExecutorProcess extends EventEmitter {
         if (signal.aborted) return this.kill("killed_cancelled");
         signal.addEventListener("abort", onAbort, { once: true });
       }
-      this.send({ t: "run", id, job, sent_at: performance.timeOrigin + performance.now() });
+      try {
+        this.send({ t: "run", id, job, sent_at: performance.timeOrigin + performance.now() });
+      } catch (err) {
+        // Nothing reached the executor: it stays free, and the call fails on its own.
+        clearTimeout(timer);
+        this.pending = null;
+        settle(failedOutcome("error", { type: "ValueError", message: `the call could not be sent to its interpreter: ${(err as Error).message}`, traceback: "" }));
+      }
     });
   }
 

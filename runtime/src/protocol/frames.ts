@@ -9,6 +9,8 @@
 // refuses such a frame: its length is over the cap.
 
 export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+/** An attachment carries the states a call needs (each under the executors' 64 MiB result cap): a chain may hold several. */
+export const MAX_ATTACHMENT_BYTES = 1024 * 1024 * 1024;
 const ATTACHED = 0x8000_0000;
 
 /**
@@ -26,7 +28,7 @@ export function encodeFrame(message: unknown, attach = false): Buffer {
     body.copy(frame, 4);
     return frame;
   }
-  if (body.length + attached > MAX_FRAME_BYTES) throw new Error(`frame of ${body.length + attached} bytes exceeds the ${MAX_FRAME_BYTES}-byte cap`);
+  if (body.length > MAX_FRAME_BYTES || attached > MAX_ATTACHMENT_BYTES) throw new Error(`frame of ${body.length} + ${attached} bytes exceeds the caps`);
   const frame = Buffer.allocUnsafe(8 + body.length + attached);
   frame.writeUInt32LE((body.length | ATTACHED) >>> 0, 0);
   frame.writeUInt32LE(attached, 4);
