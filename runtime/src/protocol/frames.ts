@@ -19,8 +19,9 @@ const ATTACHED = 0x8000_0000;
  */
 export function encodeFrame(message: unknown, attach = false): Buffer {
   const parts: Uint8Array[] = [];
-  const json = JSON.stringify(attach ? detach(message, parts, { bytes: 0 }) : message);
-  const attached = parts.reduce((n, p) => n + p.byteLength, 0);
+  const at = { bytes: 0 };
+  const json = JSON.stringify(attach ? detach(message, parts, at) : message);
+  const attached = at.bytes;
   const body = Buffer.from(json, "utf8");
   if (parts.length === 0) {
     const frame = Buffer.allocUnsafe(4 + body.length);
@@ -33,10 +34,10 @@ export function encodeFrame(message: unknown, attach = false): Buffer {
   frame.writeUInt32LE((body.length | ATTACHED) >>> 0, 0);
   frame.writeUInt32LE(attached, 4);
   body.copy(frame, 8);
-  let at = 8 + body.length;
+  let offset = 8 + body.length;
   for (const part of parts) {
-    frame.set(part, at);
-    at += part.byteLength;
+    frame.set(part, offset);
+    offset += part.byteLength;
   }
   return frame;
 }
