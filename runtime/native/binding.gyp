@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "arbor_restore",
-      "sources": ["src/arbor_restore.c", "src/await_input.c"],
+      "sources": ["src/arbor_restore.c", "src/await_input.c", "src/state_pages.c"],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
       "cflags": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"]
     },

@@ -7,6 +7,7 @@ import { after, before, describe, test } from "node:test";
 import { execute } from "../src/executor/execute.ts";
 import { Interpreter } from "../src/executor/interpreter.ts";
 import { StateCache } from "../src/executor/state-cache.ts";
+import { statePages } from "../src/executor/state-pages.ts";
 
 const LIMITS = { timeout_ms: 10_000, memory_mb: 256, max_output_bytes: 1 << 20 };
 const CHILDREN = 24;
@@ -21,11 +22,12 @@ describe("state cache", () => {
     interp.reset(states.overlay);
     states.reenter(interp);
   };
-  const run = (code: string, base: string | null, checkpoint?: string) => {
-    const { outcome: out } = execute(interp, null, { code, ...LIMITS, base_state: base ?? undefined, checkpoint_id: checkpoint }, 0, states);
+  const run = (code: string, base: string | null, checkpoint?: string, cache = states) => {
+    const { outcome: out } = execute(interp, null, { code, ...LIMITS, base_state: base ?? undefined, checkpoint_id: checkpoint }, 0, cache);
     assert.equal(out.status, "ok", JSON.stringify(out.error));
     if (checkpoint) captured.set(checkpoint, Buffer.from(new Uint8Array(interp.engine.memory.buffer).slice()));
-    restore();
+    interp.reset(cache.overlay);
+    cache.reenter(interp);
     return out;
   };
   const memoryNow = () => Buffer.from(new Uint8Array(interp.engine.memory.buffer));
@@ -108,5 +110,22 @@ describe("state cache", () => {
     assert.equal(passes.length, 1, `page passes: ${passes.join(", ")}`);
     assert.equal(states.has("c5"), false);
     assert.equal(run("(x, len(moves))", "c6").result, "(6, 10)");
+  });
+
+  test("a state captured with the native page codec enters byte-identical with the JS one, and back", () => {
+    states.enter(interp, null);
+    for (const [maker, taker] of [[statePages(), statePages(true)], [statePages(true), statePages()]] as const) {
+      const made = new StateCache(interp.baseline, undefined, maker);
+      const id = `x-${maker.kind}`;
+      const blob = run("squares = [i * i for i in range(30000)]\nlabel = 'made by ' + str(len(squares))", null, id, made).checkpoint!;
+      made.enter(interp, null);
+      const taken = new StateCache(interp.baseline, undefined, taker);
+      taken.add(blob);
+      taken.enter(interp, id);
+      assert.ok(memoryNow().equals(captured.get(id)!), `memory after entering ${id} with the ${taker.kind} codec differs from its capture`);
+      assert.equal(run("(label, squares[-1])", id, undefined, taken).result, "('made by 30000', 899940001)");
+      taken.enter(interp, null);
+    }
+    assert.equal(run("'squares' in globals()", null).result, "False");
   });
 });

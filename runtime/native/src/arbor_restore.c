@@ -3,7 +3,8 @@
 // the buffer, page-aligned) and throws a JS Error carrying errno text instead of crashing.
 // Offsets/lengths are bytes relative to the start of an ArrayBuffer; page lists are Uint32Array
 // pairs [startPage, endPage) relative to that buffer. The addon also carries awaitInput
-// (await_input.c), the executor's busy-poll for its next job.
+// (await_input.c), the executor's busy-poll for its next job, and the decoding of a state's
+// pages (state_pages.c).
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -18,6 +19,7 @@
 #include <node_api.h>
 
 #include "await_input.h"
+#include "state_pages.h"
 #include "kernel_abi.h"
 
 #define PAGE 4096u
@@ -620,6 +622,9 @@ NAPI_MODULE_INIT() {
       {"diffPages", js_diff_pages},
       {"memfdFromBytes", js_memfd_from_bytes},
       {"mapPrivateFixed", js_map_private_fixed},
+      {"inflateRawInto", arbor_inflate_raw_into},
+      {"xorInto", arbor_xor_into},
+      {"prefault", arbor_prefault},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;

@@ -10,7 +10,15 @@ export const CHANNEL_FD = 3;
 export class SyncChannel {
   private readonly header = Buffer.alloc(4);
 
-  constructor(private readonly fd = CHANNEL_FD) {}
+  /**
+   * `allocate`: where an attachment (a state's pages) is read into. The executor passes
+   * state-pages.ts' fresh(), whose pages are resident before the read (one fault per page of a
+   * fresh buffer costs ~15 µs on this kind of VM; spikes/16-state-pages).
+   */
+  constructor(
+    private readonly fd = CHANNEL_FD,
+    private readonly allocate: (bytes: number) => Buffer = Buffer.allocUnsafe,
+  ) {}
 
   send(message: FromExecutor): void {
     const frame = encodeFrame(message);
@@ -31,7 +39,7 @@ export class SyncChannel {
     const body = Buffer.allocUnsafe(jsonBytes);
     if (!this.readExactly(body)) return null;
     // Its own buffer: the states' pages kept from it do not hold the JSON (code, files) alive.
-    const attachment = attached ? Buffer.allocUnsafe(attachmentBytes) : null;
+    const attachment = attached ? this.allocate(attachmentBytes) : null;
     if (attachment && !this.readExactly(attachment)) return null;
     return parseFrame(body.toString("utf8"), attachment) as ToExecutor;
   }

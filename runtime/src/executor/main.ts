@@ -4,6 +4,7 @@
 import { execute } from "./execute.ts";
 import { Interpreter } from "./interpreter.ts";
 import { StateCache } from "./state-cache.ts";
+import { statePages } from "./state-pages.ts";
 import type { StrategyName } from "../restore/strategy.ts";
 import { CHANNEL_FD, SyncChannel } from "./channel.ts";
 import { IdleSpin } from "./idle-spin.ts";
@@ -16,7 +17,8 @@ import { engineFactory } from "../engine/engines.ts";
 import { freezeIntrinsics } from "./freeze-intrinsics.ts";
 import { applySeccompIfAsked } from "./confine/seccomp.ts"; // [confine]
 
-const channel = new SyncChannel();
+const pages = statePages();
+const channel = new SyncChannel(CHANNEL_FD, pages.fresh);
 
 process.on("uncaughtException", (err) => {
   // Anything escaping the loop means this process can no longer be trusted to be clean.
@@ -38,7 +40,7 @@ const interp = await Interpreter.create({ strategy: (process.env.ARBOR_RESTORE |
 const engine = interp.engine;
 const guard = createCallGuard(engine.interrupt);
 const idle = IdleSpin.fromEnv();
-const states = new StateCache(interp.baseline);
+const states = new StateCache(interp.baseline, undefined, pages);
 // Last init steps: no JS timer is armed from here on, nothing of ours patches an intrinsic,
 // and the fingerprint of the state outside linear memory is taken (recovery.ts compares to it).
 engine.liveTimers = disarmTimers();

@@ -11,10 +11,11 @@
 // or the snapshot) and marks them clean for the restore strategy; while S is current, every
 // reset puts S's pages back in place of the snapshot's (Interpreter.reset(overlay)), so a call
 // on S costs what it wrote, not the size of S.
-import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { deflateRawSync } from "node:zlib";
 import { HOST_PAGE, WASM_PAGE, type PageOverlay } from "../restore/strategy.ts";
 import type { FsDelta, LoadState, StateBlob } from "../protocol/messages.ts";
 import type { Interpreter } from "./interpreter.ts";
+import { statePages, type StatePages } from "./state-pages.ts";
 
 /** A state as held between uses: what the wire carried, still compressed (it costs what it changed). */
 interface StoredState {
@@ -40,8 +41,6 @@ interface Materialized {
 /** Per map entry: key, value pointer and hash-table slack, roughly. */
 const MAP_ENTRY_BYTES = 96;
 export const DEFAULT_MATERIALIZED_BUDGET = 64 * 1024 * 1024;
-/** zlib's smallest output chunk. */
-const MIN_CHUNK = 64;
 
 export class StateCache {
   private readonly stored = new Map<string, StoredState>();
@@ -58,10 +57,12 @@ export class StateCache {
   /**
    * `materializedBudget`: bytes of decompressed states kept ready besides the current one. A
    * state outside it is decompressed again (from its own and its ancestors' diffs) when entered.
+   * `pages`: the byte work (native when the addon has it, state-pages.ts).
    */
   constructor(
     private readonly baseline: Uint8Array,
     private readonly materializedBudget = DEFAULT_MATERIALIZED_BUDGET,
+    private readonly pages: StatePages = statePages(),
   ) {}
 
   has(id: string): boolean {
@@ -176,15 +177,16 @@ export class StateCache {
   }
 
   private build(state: StoredState, parent: Materialized | undefined): Materialized {
-    // One output chunk of the known size: zlib's default 16 KiB chunks, concatenated, touched
-    // twice the fresh memory (2,000 page faults instead of 1,000 for a 1,000-page state).
-    const size = state.pageIndex.length * HOST_PAGE;
-    const bytes = inflateRawSync(state.packed, { maxOutputLength: size, chunkSize: Math.max(size, MIN_CHUNK) });
-    if (bytes.length !== state.pageIndex.length * HOST_PAGE) throw new Error(`state ${state.id}: page data does not match its index`);
+    let bytes: Buffer;
+    try {
+      bytes = this.pages.inflate(state.packed, state.pageIndex.length * HOST_PAGE);
+    } catch (e) {
+      throw new Error(`state ${state.id}: ${(e as Error).message}`);
+    }
     const pages = new Map(parent?.pages);
     state.pageIndex.forEach((page, i) => {
       const value = bytes.subarray(i * HOST_PAGE, (i + 1) * HOST_PAGE);
-      xorInto(value, pages.get(page) ?? pageOf(this.baseline, page));
+      this.pages.xorInto(value, pages.get(page) ?? pageOf(this.baseline, page));
       pages.set(page, value);
     });
     const made: Materialized = { id: state.id, memoryBytes: state.memoryBytes, pages, fs: state.fs, cost: bytes.length + pages.size * MAP_ENTRY_BYTES };
@@ -246,17 +248,17 @@ export class StateCache {
     // Pages the parent changed that this call put back to the snapshot's bytes still differ
     // from the parent: consider() saw them (they were written), so nothing is lost.
     changed.sort((a, b) => a - b);
-    const data = Buffer.allocUnsafe(changed.length * HOST_PAGE);
+    const data = this.pages.fresh(changed.length * HOST_PAGE);
     const slots = changed.map((page, i) => {
       const slot = data.subarray(i * HOST_PAGE, (i + 1) * HOST_PAGE);
       slot.set(view.subarray(page * HOST_PAGE, (page + 1) * HOST_PAGE));
       return slot;
     });
     const against = changed.map((page) => parent?.pages.get(page) ?? pageOf(baseline, page));
-    slots.forEach((slot, i) => xorInto(slot, against[i]!));
+    slots.forEach((slot, i) => this.pages.xorInto(slot, against[i]!));
     const packed = deflateRawSync(data, { level: 1 });
     // XOR again: `data` holds the state's own pages, which become its page map below.
-    slots.forEach((slot, i) => xorInto(slot, against[i]!));
+    slots.forEach((slot, i) => this.pages.xorInto(slot, against[i]!));
     const blob: StateBlob = {
       id,
       parent_id: parentId,
@@ -282,17 +284,6 @@ export class StateCache {
 }
 
 const ZERO_PAGE = new Uint8Array(HOST_PAGE);
-
-/**
- * target ^= other, 4 bytes at a time, through DataViews: the executor freezes the intrinsics
- * before it serves, and typed-array element stores in code V8 first optimizes after that run
- * ~30x slower; DataView accessors do not (spikes/FINDINGS.md, "Frozen intrinsics").
- */
-function xorInto(target: Uint8Array, other: Uint8Array): void {
-  const t = new DataView(target.buffer, target.byteOffset, HOST_PAGE);
-  const o = new DataView(other.buffer, other.byteOffset, HOST_PAGE);
-  for (let i = 0; i < HOST_PAGE; i += 4) t.setInt32(i, t.getInt32(i, true) ^ o.getInt32(i, true), true);
-}
 
 function pageOf(baseline: Uint8Array, page: number): Uint8Array {
   const start = page * HOST_PAGE;

@@ -56,6 +56,17 @@ export interface NativeRestore {
   rearmRanges(buf: ArrayBuffer, ranges: PageRanges): number;
   /** The pages inside `ranges` whose bytes differ from src (past src's length: not all zero). */
   diffPages(buf: ArrayBuffer, src: Uint8Array | ArrayBuffer, ranges: PageRanges): PageRanges;
+  /**
+   * Inflates the raw-deflate stream src into dst; returns the bytes written. Throws
+   * ERR_ARBOR_INFLATE when src is not one whole stream, ERR_ARBOR_INFLATE_SIZE when it does not
+   * fit in dst (state_pages.c).
+   * Absent from addons built before it, like xorInto and prefault.
+   */
+  inflateRawInto?(src: Uint8Array, dst: Uint8Array): number;
+  /** target ^= other; equal lengths. */
+  xorInto?(target: Uint8Array, other: Uint8Array): void;
+  /** Makes every page of bytes resident and writable in one madvise(MADV_POPULATE_WRITE); contents unchanged. */
+  prefault?(bytes: Uint8Array): void;
   /** A sealed memfd holding bytes (length a multiple of 4096). */
   memfdFromBytes(name: string, bytes: Uint8Array | ArrayBuffer): number;
   /** mmap(MAP_PRIVATE | MAP_FIXED) the file over buf[offset, offset+length), file offset = offset. */
