@@ -59,7 +59,7 @@ for (const kind of ["native", "js"] as const) {
     });
 
     test("a fresh buffer has the size asked for and is writable throughout", () => {
-      for (const bytes of [0, 100, PAGE, 5 * PAGE + 17]) {
+      for (const bytes of [0, 100, PAGE, 5 * PAGE + 17, 300 * PAGE + 5]) {
         const buf = codec.fresh(bytes);
         assert.equal(buf.length, bytes);
         buf.fill(0xa5);

@@ -1,6 +1,6 @@
 // Spike 15 (README.md): one fresh daemon (2 workers, no spares), a state, then K=256 fork
-// requests; per request: forks/s, branch timings (p50) and the minor page faults of the daemon
-// and of its executors; for request 0 the four slowest branches (TOP).
+// requests; per request: forks/s, branch timings (p50), the minor page faults and the CPU time
+// (10 ms ticks) of the daemon and of its executors; for request 0 the four slowest branches (TOP).
 //   node --import tsx spikes/15-fork-warm-up/faults.mts [requests=12] ['{"ENV":"of the daemon"}']
 // Environment: DAEMON_CONFIG (JSON config keys, e.g. '{"warm_up_branches":0}'), WARM_REQUESTS
 // (fork requests of 256 on another state over HTTP before the measured state is made),
@@ -15,6 +15,8 @@ type T = { timing: { restore_ms: number; restore_wait_ms: number; exec_ms: numbe
 const n = Number(process.argv[2] ?? 12);
 const d = await startDaemon(2, undefined, { config: { spares: 0, ...JSON.parse(process.env.DAEMON_CONFIG ?? "{}") }, env: JSON.parse(process.argv[3] ?? "{}"), nodeArgs: process.env.DAEMON_NODE_ARGS?.split(" ") });
 const minflt = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[7]);
+/** utime + stime in clock ticks (10 ms), all threads. */
+const cpuTicks = (pid: number) => { const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" "); return Number(f[11]) + Number(f[12]); };
 const descendants = (pid: number): number[] => {
   const kids: number[] = [];
   for (const p of readdirSync("/proc").filter((x) => /^\d+$/.test(x))) {
@@ -40,6 +42,7 @@ try {
   const pids = [d.pid!, ...descendants(d.pid!)];
   for (let i = 0; i < n; i++) {
     const f0 = pids.map(minflt);
+    const c0 = pids.map(cpuTicks);
     const t = performance.now();
     const r = await call("POST", `/v1/states/${id}/fork`, body);
     const w = performance.now() - t;
@@ -57,8 +60,9 @@ try {
     const sum = (f: (t: T["timing"]) => number) => r.results.reduce((a: number, b: T) => a + f(b.timing), 0).toFixed(0);
     console.log(`  sums over branches: restore ${sum((t) => t.restore_ms)} exec ${sum((t) => t.exec_ms)} restore_wait ${sum((t) => t.restore_wait_ms)} ms; wall ${w.toFixed(0)} ms`);
     const df = pids.map((p, j) => minflt(p) - f0[j]!).filter((x, j) => j === 0 || x > 0);
+    const dc = pids.map((p, j) => (cpuTicks(p) - c0[j]!) * 10).filter((x, j) => j === 0 || x > 0);
     const q = (f: (t: T["timing"]) => number) => { const xs = r.results.map((b: T) => f(b.timing)).sort((a: number, b: number) => a - b); return xs[128].toFixed(3); };
-    console.log(`request ${i}: ${((256 * 1000) / w).toFixed(0)} forks/s; branch p50 exec ${q((t) => t.exec_ms)} restore ${q((t) => t.restore_ms)} total ${q((t) => t.total_ms)} queue ${q((t) => t.queue_ms)}; faults daemon ${df[0]}, others ${df.slice(1).join(" ")}`);
+    console.log(`request ${i}: ${((256 * 1000) / w).toFixed(0)} forks/s; branch p50 exec ${q((t) => t.exec_ms)} restore ${q((t) => t.restore_ms)} total ${q((t) => t.total_ms)} queue ${q((t) => t.queue_ms)}; faults daemon ${df[0]}, others ${df.slice(1).join(" ")}; CPU ms daemon ${dc[0]}, others ${dc.slice(1).join(" ")}`);
   }
   await pool.close();
 } finally {

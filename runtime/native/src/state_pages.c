@@ -1,9 +1,10 @@
 // Decoding a checkpointed state's pages in the executor. zlib's inflateRawSync always returns
 // fresh memory, and on this kind of VM the first write to each fresh page is a fault that costs
-// ~15 µs: inflating a 1,000-page state took 16 ms, 1 ms into memory already touched
-// (spikes/16-state-pages). These inflate into a buffer the caller owns (a pre-faulted page arena)
-// and XOR pages without JS typed-array stores, which are slow once the executor freezes its
-// intrinsics. zlib is the copy inside Node, whose symbols every Node binary exports.
+// ~11 µs; the kernel populating the same page inside one madvise costs ~0.8 µs. Inflating a
+// 1,000-page state took 12.9 ms into zlib's fresh output, 6.6 ms into a buffer made resident first
+// (spikes/16-state-pages). So: prefault a buffer, inflate into it, XOR pages without JS typed-array
+// stores (slow once the executor freezes its intrinsics). zlib is the copy inside Node, whose
+// symbols every Node binary exports.
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>

@@ -13,7 +13,7 @@ export class SyncChannel {
   /**
    * `allocate`: where an attachment (a state's pages) is read into. The executor passes
    * state-pages.ts' fresh(), whose pages are resident before the read (one fault per page of a
-   * fresh buffer costs ~15 µs on this kind of VM; spikes/16-state-pages).
+   * fresh buffer costs ~11 µs on this kind of VM; spikes/16-state-pages).
    */
   constructor(
     private readonly fd = CHANNEL_FD,

@@ -1,7 +1,7 @@
 // The byte work of entering and capturing a state: fresh page buffers, inflating a state's pages,
 // XOR against the page a diff was taken against. On this kind of VM the first write to each
-// fresh page of memory is a fault that costs ~15 µs, so a 1,000-page state inflated into
-// zlib's fresh output took 16 ms, and 1 ms into memory made resident first in one madvise
+// fresh page of memory is a fault that costs ~11 µs, so a 1,000-page state inflated into zlib's
+// fresh output took 12.9 ms, and 6.6 ms into memory made resident first in one madvise
 // (spikes/16-state-pages). With the native addon the buffers are made resident that way and the
 // pages inflated into them; without it (or with an addon built before these functions), zlib
 // and a DataView loop do the same work more slowly.
@@ -33,10 +33,17 @@ export function statePages(forceJs = false): StatePages {
   return codec ? nativePages(codec) : JS_PAGES;
 }
 
+/**
+ * Below this a buffer is left to fault in: a child state of a few pages is the common case, and
+ * the madvise call costs more than the handful of faults it would save.
+ */
+const PREFAULT_MIN_BYTES = 64 * 1024;
+
 function nativePages(codec: Codec): StatePages {
   const fresh = (bytes: number): Buffer => {
+    if (bytes < PREFAULT_MIN_BYTES) return Buffer.allocUnsafe(bytes);
     const buf = Buffer.allocUnsafeSlow(bytes);
-    if (bytes > 0) codec.prefault(buf);
+    codec.prefault(buf);
     return buf;
   };
   return {
@@ -62,7 +69,7 @@ const MIN_CHUNK = 64;
 
 const JS_PAGES: StatePages = {
   kind: "js",
-  fresh: (bytes) => Buffer.allocUnsafeSlow(bytes),
+  fresh: (bytes) => Buffer.allocUnsafe(bytes),
   inflate(packed, bytes) {
     // One output chunk of the known size: zlib's default 16 KiB chunks, concatenated, touched
     // the fresh memory twice (2,000 faults instead of 1,000 for a 1,000-page state).
