@@ -2,6 +2,8 @@
 // faults, in process. Hot pages (left writable by the dirty strategy) that lie inside the spans
 // markClean protects again fault at their next write unless markClean opens them again.
 //   node --import tsx spikes/15-fork-warm-up/hot-after-enter.mjs
+// NO_MARK_CLEAN=1: entering leaves the written pages unprotected (the next reset copies them back
+// and protects the cold ones again, keeping hot pages writable).
 import { Interpreter } from "../../runtime/src/executor/interpreter.ts";
 import { PyodideEngine } from "../../runtime/src/engine/pyodide/pyodide-engine.ts";
 import { createDirtyStrategy } from "../../runtime/src/restore/dirty.ts";
@@ -11,6 +13,7 @@ import { freezeIntrinsics } from "../../runtime/src/executor/freeze-intrinsics.t
 const engine = await PyodideEngine.create({});
 const interp = new Interpreter(engine, (m, b) => createDirtyStrategy(m, b, {}), "spike");
 freezeIntrinsics();
+if (process.env.NO_MARK_CLEAN) interp.strategy.markClean = undefined;
 const faults = () => process.resourceUsage().minorPageFault;
 const run = (code) => interp.runCellNow({ code, stdin: "", seed: 0 });
 // Calls like a fork's branches, so the strategy learns its hot pages.
@@ -40,8 +43,9 @@ for (const blob of blobs) {
     run("print(len(big) + len(d))");
     const execMs = performance.now() - t;
     const f1 = faults();
+    const r0 = performance.now();
     interp.reset(cache.overlay);
-    line.push(`exec ${execMs.toFixed(2)} ms/${f1 - f0} faults, reset ${faults() - f1} faults`);
+    line.push(`exec ${execMs.toFixed(2)} ms/${f1 - f0} faults, reset ${(performance.now() - r0).toFixed(2)} ms/${faults() - f1} faults`);
   }
   console.log(`${blob.id}: enter ${entered.toFixed(1)} ms; branches: ${line.join("; ")}`);
   cache.enter(interp, null);
