@@ -44,6 +44,8 @@ for (const kind of ["native", "js"] as const) {
       assert.throws(() => codec.inflate(packed, 9 * PAGE), /page data holds 32768 bytes, its index says 36864/);
       assert.throws(() => codec.inflate(packed.subarray(0, packed.length >> 1), 8 * PAGE), /page data is corrupt/);
       assert.throws(() => codec.inflate(Buffer.from("not a deflate stream at all"), 8 * PAGE), /page data is corrupt/);
+      // An index of no pages with data behind it (a stream that inflates to 64 MiB): refused, not inflated.
+      assert.throws(() => codec.inflate(deflateRawSync(Buffer.alloc(64 << 20)), 0), /page data holds more than the 0 bytes its index says/);
     });
 
     test("XOR twice with the same page gives the page back; unequal lengths are refused", () => {

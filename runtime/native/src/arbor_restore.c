@@ -19,6 +19,7 @@
 #include <node_api.h>
 
 #include "await_input.h"
+#include "napi_args.h"
 #include "state_pages.h"
 #include "kernel_abi.h"
 
@@ -35,7 +36,7 @@ static napi_value throw_errno(napi_env env, const char* what, int err) {
   return NULL;
 }
 
-static napi_value throw_arg(napi_env env, const char* msg) {
+napi_value arbor_throw_arg(napi_env env, const char* msg) {
   napi_throw_range_error(env, "ERR_ARBOR_ARG", msg);
   return NULL;
 }
@@ -58,7 +59,7 @@ static bool get_args(napi_env env, napi_callback_info info, size_t want, napi_va
   if (argc < want) {
     char msg[64];
     snprintf(msg, sizeof msg, "expected %zu arguments, got %zu", want, argc);
-    throw_arg(env, msg);
+    arbor_throw_arg(env, msg);
     return false;
   }
   return true;
@@ -69,17 +70,17 @@ static bool get_arraybuffer(napi_env env, napi_value v, uint8_t** data, size_t* 
   bool is_ab = false;
   napi_is_arraybuffer(env, v, &is_ab);
   if (!is_ab) {
-    throw_arg(env, "expected an ArrayBuffer (memory.buffer)");
+    arbor_throw_arg(env, "expected an ArrayBuffer (memory.buffer)");
     return false;
   }
   void* p = NULL;
   if (napi_get_arraybuffer_info(env, v, &p, len) != napi_ok) return false;
   if (p == NULL || *len == 0) {
-    throw_arg(env, "ArrayBuffer is detached or empty (re-read memory.buffer after grow)");
+    arbor_throw_arg(env, "ArrayBuffer is detached or empty (re-read memory.buffer after grow)");
     return false;
   }
   if (((uintptr_t)p) % PAGE != 0) {
-    throw_arg(env, "ArrayBuffer backing store is not page-aligned");
+    arbor_throw_arg(env, "ArrayBuffer backing store is not page-aligned");
     return false;
   }
   *data = p;
@@ -87,7 +88,7 @@ static bool get_arraybuffer(napi_env env, napi_value v, uint8_t** data, size_t* 
 }
 
 // Bytes from an ArrayBuffer or a Uint8Array (the baseline).
-static bool get_bytes(napi_env env, napi_value v, uint8_t** data, size_t* len) {
+bool arbor_get_bytes(napi_env env, napi_value v, uint8_t** data, size_t* len) {
   bool is_ab = false, is_ta = false;
   napi_is_arraybuffer(env, v, &is_ab);
   if (is_ab) {
@@ -104,14 +105,14 @@ static bool get_bytes(napi_env env, napi_value v, uint8_t** data, size_t* len) {
     napi_value ab;
     if (napi_get_typedarray_info(env, v, &type, &n, &p, &ab, &off) != napi_ok) return false;
     if (type != napi_uint8_array) {
-      throw_arg(env, "expected a Uint8Array");
+      arbor_throw_arg(env, "expected a Uint8Array");
       return false;
     }
     *data = p;
     *len = n;
     return true;
   }
-  throw_arg(env, "expected an ArrayBuffer or Uint8Array");
+  arbor_throw_arg(env, "expected an ArrayBuffer or Uint8Array");
   return false;
 }
 
@@ -121,7 +122,7 @@ static bool get_u64(napi_env env, napi_value v, const char* name, uint64_t* out)
   if (napi_get_value_double(env, v, &d) != napi_ok || !(d >= 0) || d != (double)(uint64_t)d ||
       d > 9007199254740991.0) {
     snprintf(msg, sizeof msg, "%s must be a non-negative integer", name);
-    throw_arg(env, msg);
+    arbor_throw_arg(env, msg);
     return false;
   }
   *out = (uint64_t)d;
@@ -131,7 +132,7 @@ static bool get_u64(napi_env env, napi_value v, const char* name, uint64_t* out)
 static bool get_fd(napi_env env, napi_value v, int* fd) {
   int32_t x = -1;
   if (napi_get_value_int32(env, v, &x) != napi_ok || x < 0) {
-    throw_arg(env, "fd must be a non-negative integer");
+    arbor_throw_arg(env, "fd must be a non-negative integer");
     return false;
   }
   *fd = x;
@@ -143,11 +144,11 @@ static bool get_range(napi_env env, napi_value off_v, napi_value len_v, size_t b
                       uint64_t* len) {
   if (!get_u64(env, off_v, "offset", off) || !get_u64(env, len_v, "length", len)) return false;
   if (*off % PAGE != 0 || *len % PAGE != 0) {
-    throw_arg(env, "offset and length must be multiples of 4096");
+    arbor_throw_arg(env, "offset and length must be multiples of 4096");
     return false;
   }
   if (*len == 0 || *off > buf_len || *len > buf_len - *off) {
-    throw_arg(env, "range must be non-empty and inside the buffer");
+    arbor_throw_arg(env, "range must be non-empty and inside the buffer");
     return false;
   }
   return true;
@@ -230,12 +231,12 @@ static napi_value js_madvise(napi_env env, napi_callback_info info) {
   size_t n = 0;
   if (!get_args(env, info, 4, argv) || !get_buffer_range(env, argv, &base, &off, &len)) return NULL;
   if (napi_get_value_string_utf8(env, argv[3], name, sizeof name, &n) != napi_ok)
-    return throw_arg(env, "advice must be a string");
+    return arbor_throw_arg(env, "advice must be a string");
   int advice;
   if (strcmp(name, "dontneed") == 0) advice = MADV_DONTNEED;
   else if (strcmp(name, "nohugepage") == 0) advice = MADV_NOHUGEPAGE;
   else if (strcmp(name, "populate_read") == 0) advice = MADV_POPULATE_READ;
-  else return throw_arg(env, "advice must be \"dontneed\", \"nohugepage\" or \"populate_read\"");
+  else return arbor_throw_arg(env, "advice must be \"dontneed\", \"nohugepage\" or \"populate_read\"");
   if (madvise(base + off, len, advice) != 0) return throw_errno(env, "madvise", errno);
   return NULL;
 }
@@ -248,22 +249,22 @@ static napi_value js_copy_pages(napi_env env, napi_callback_info info) {
   uint8_t *dst, *src;
   size_t dst_len, src_len;
   if (!get_args(env, info, 3, argv) || !get_arraybuffer(env, argv[0], &dst, &dst_len) ||
-      !get_bytes(env, argv[1], &src, &src_len))
+      !arbor_get_bytes(env, argv[1], &src, &src_len))
     return NULL;
-  if (src_len % PAGE != 0) return throw_arg(env, "src length must be a multiple of 4096");
+  if (src_len % PAGE != 0) return arbor_throw_arg(env, "src length must be a multiple of 4096");
   napi_typedarray_type type;
   size_t n = 0, boff = 0;
   void* p = NULL;
   napi_value ab;
   bool is_ta = false;
   napi_is_typedarray(env, argv[2], &is_ta);
-  if (!is_ta) return throw_arg(env, "ranges must be a Uint32Array");
+  if (!is_ta) return arbor_throw_arg(env, "ranges must be a Uint32Array");
   CHECK_NAPI(napi_get_typedarray_info(env, argv[2], &type, &n, &p, &ab, &boff));
-  if (type != napi_uint32_array || n % 2 != 0) return throw_arg(env, "ranges must be a Uint32Array of [start, end) pairs");
+  if (type != napi_uint32_array || n % 2 != 0) return arbor_throw_arg(env, "ranges must be a Uint32Array of [start, end) pairs");
   const uint32_t* r = p;
   uint64_t dst_pages = dst_len / PAGE, src_pages = src_len / PAGE;
   for (size_t i = 0; i < n; i += 2)  // validate everything before touching memory
-    if (r[i] >= r[i + 1] || r[i + 1] > dst_pages) return throw_arg(env, "page range outside dst or empty");
+    if (r[i] >= r[i + 1] || r[i + 1] > dst_pages) return arbor_throw_arg(env, "page range outside dst or empty");
   uint64_t total = 0;
   for (size_t i = 0; i < n; i += 2) {
     uint64_t s = r[i], e = r[i + 1];
@@ -363,7 +364,7 @@ static napi_value js_uffd_write_protect(napi_env env, napi_callback_info info) {
   bool protect = true;
   if (!get_args(env, info, 5, argv) || !get_fd(env, argv[0], &fd) || !get_buffer_range(env, argv + 1, &base, &off, &len))
     return NULL;
-  if (napi_get_value_bool(env, argv[4], &protect) != napi_ok) return throw_arg(env, "protect must be a boolean");
+  if (napi_get_value_bool(env, argv[4], &protect) != napi_ok) return arbor_throw_arg(env, "protect must be a boolean");
   struct uffdio_writeprotect wp = {.range = {.start = (uintptr_t)(base + off), .len = len},
                                    .mode = protect ? UFFDIO_WRITEPROTECT_MODE_WP : 0};
   if (ioctl(fd, UFFDIO_WRITEPROTECT, &wp) != 0) return throw_errno(env, "UFFDIO_WRITEPROTECT", errno);
@@ -427,7 +428,7 @@ static napi_value js_scan_written(napi_env env, napi_callback_info info) {
   uint64_t off, len;
   bool rearm = false;
   if (!get_args(env, info, 4, argv) || !get_buffer_range(env, argv, &base, &off, &len)) return NULL;
-  if (napi_get_value_bool(env, argv[3], &rearm) != napi_ok) return throw_arg(env, "rearm must be a boolean");
+  if (napi_get_value_bool(env, argv[3], &rearm) != napi_ok) return arbor_throw_arg(env, "rearm must be a boolean");
   struct pm_scan_arg a = {0};
   a.flags = PM_SCAN_CHECK_WPASYNC | (rearm ? PM_SCAN_WP_MATCHING : 0);
   a.category_mask = PAGE_IS_WRITTEN;
@@ -460,18 +461,18 @@ static bool get_page_ranges(napi_env env, napi_value v, uint64_t limit_pages, co
   bool is_ta = false;
   napi_is_typedarray(env, v, &is_ta);
   if (!is_ta) {
-    throw_arg(env, "ranges must be a Uint32Array");
+    arbor_throw_arg(env, "ranges must be a Uint32Array");
     return false;
   }
   if (napi_get_typedarray_info(env, v, &type, &len, &p, &ab, &boff) != napi_ok) return false;
   if (type != napi_uint32_array || len % 2 != 0) {
-    throw_arg(env, "ranges must be a Uint32Array of [start, end) pairs");
+    arbor_throw_arg(env, "ranges must be a Uint32Array of [start, end) pairs");
     return false;
   }
   const uint32_t* r = p;
   for (size_t i = 0; i < len; i += 2)
     if (r[i] >= r[i + 1] || r[i + 1] > limit_pages) {
-      throw_arg(env, "page range outside the buffer or empty");
+      arbor_throw_arg(env, "page range outside the buffer or empty");
       return false;
     }
   *ranges = r;
@@ -529,9 +530,9 @@ static napi_value js_diff_pages(napi_env env, napi_callback_info info) {
   const uint32_t* r;
   size_t n;
   if (!get_args(env, info, 3, argv) || !get_arraybuffer(env, argv[0], &dst, &dst_len) ||
-      !get_bytes(env, argv[1], &src, &src_len) || !get_page_ranges(env, argv[2], dst_len / PAGE, &r, &n))
+      !arbor_get_bytes(env, argv[1], &src, &src_len) || !get_page_ranges(env, argv[2], dst_len / PAGE, &r, &n))
     return NULL;
-  if (src_len % PAGE != 0) return throw_arg(env, "src length must be a multiple of 4096");
+  if (src_len % PAGE != 0) return arbor_throw_arg(env, "src length must be a multiple of 4096");
   static const uint8_t zero[PAGE];
   uint64_t src_pages = src_len / PAGE;
   u32vec out = {0};
@@ -557,9 +558,9 @@ static napi_value js_memfd_from_bytes(napi_env env, napi_callback_info info) {
   size_t n = 0, len;
   uint8_t* data;
   if (!get_args(env, info, 2, argv)) return NULL;
-  if (napi_get_value_string_utf8(env, argv[0], name, sizeof name, &n) != napi_ok) return throw_arg(env, "name must be a string");
-  if (!get_bytes(env, argv[1], &data, &len)) return NULL;
-  if (len == 0 || len % PAGE != 0) return throw_arg(env, "bytes length must be a non-zero multiple of 4096");
+  if (napi_get_value_string_utf8(env, argv[0], name, sizeof name, &n) != napi_ok) return arbor_throw_arg(env, "name must be a string");
+  if (!arbor_get_bytes(env, argv[1], &data, &len)) return NULL;
+  if (len == 0 || len % PAGE != 0) return arbor_throw_arg(env, "bytes length must be a non-zero multiple of 4096");
   int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (fd < 0) return throw_errno(env, "memfd_create", errno);
   const char* what = NULL;
@@ -592,7 +593,7 @@ static napi_value js_map_private_fixed(napi_env env, napi_callback_info info) {
     return NULL;
   struct stat st;
   if (fstat(fd, &st) != 0) return throw_errno(env, "fstat", errno);
-  if ((uint64_t)st.st_size < off + len) return throw_arg(env, "file is shorter than offset + length");
+  if ((uint64_t)st.st_size < off + len) return arbor_throw_arg(env, "file is shorter than offset + length");
   void* p = mmap(base + off, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, (off_t)off);
   if (p == MAP_FAILED) return throw_errno(env, "mmap(MAP_PRIVATE|MAP_FIXED)", errno);
   return NULL;

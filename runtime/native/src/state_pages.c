@@ -12,6 +12,7 @@
 
 #include <node_api.h>
 
+#include "napi_args.h"
 #include "state_pages.h"
 
 static napi_value fail(napi_env env, const char* code, const char* msg) {
@@ -19,34 +20,18 @@ static napi_value fail(napi_env env, const char* code, const char* msg) {
   return NULL;
 }
 
-// The bytes of a Uint8Array (any offset into its buffer).
-static int u8(napi_env env, napi_value v, uint8_t** data, size_t* len) {
-  bool is_ta = false;
-  napi_typedarray_type type;
-  void* p = NULL;
-  napi_value ab;
-  size_t off = 0;
-  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta ||
-      napi_get_typedarray_info(env, v, &type, len, &p, &ab, &off) != napi_ok || type != napi_uint8_array) {
-    fail(env, "ERR_ARBOR_ARG", "expected a Uint8Array");
-    return 0;
-  }
-  *data = p;
-  return 1;
-}
-
-static int two_arrays(napi_env env, napi_callback_info info, uint8_t** a, size_t* alen, uint8_t** b, size_t* blen) {
+static bool two_arrays(napi_env env, napi_callback_info info, uint8_t** a, size_t* alen, uint8_t** b, size_t* blen) {
   size_t argc = 2;
   napi_value argv[2];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return false;
   if (argc < 2) {
-    fail(env, "ERR_ARBOR_ARG", "expected 2 arguments");
-    return 0;
+    arbor_throw_arg(env, "expected 2 arguments");
+    return false;
   }
-  return u8(env, argv[0], a, alen) && u8(env, argv[1], b, blen);
+  return arbor_get_bytes(env, argv[0], a, alen) && arbor_get_bytes(env, argv[1], b, blen);
 }
 
-// inflateRawInto(src: Uint8Array, dst: Uint8Array): number. Inflates the raw-deflate stream src
+// inflateRawInto(src: Uint8Array, dst: Uint8Array): number (an ArrayBuffer is accepted too). Inflates the raw-deflate stream src
 // into dst and returns the bytes written. Throws ERR_ARBOR_INFLATE when src is not one whole
 // stream and ERR_ARBOR_INFLATE_SIZE when its output does not fit in dst: a state's page data must
 // be exactly what its index says.
@@ -54,7 +39,7 @@ napi_value arbor_inflate_raw_into(napi_env env, napi_callback_info info) {
   uint8_t *src, *dst;
   size_t src_len, dst_len;
   if (!two_arrays(env, info, &src, &src_len, &dst, &dst_len)) return NULL;
-  if (src_len > UINT32_MAX || dst_len > UINT32_MAX) return fail(env, "ERR_ARBOR_ARG", "buffers larger than 4 GiB");
+  if (src_len > UINT32_MAX || dst_len > UINT32_MAX) return arbor_throw_arg(env, "buffers larger than 4 GiB");
   z_stream z;
   memset(&z, 0, sizeof z);
   if (inflateInit2(&z, -15) != Z_OK) return fail(env, "ERR_ARBOR_INFLATE", "inflateInit2 failed");
@@ -77,7 +62,7 @@ napi_value arbor_xor_into(napi_env env, napi_callback_info info) {
   uint8_t *t, *o;
   size_t tlen, olen;
   if (!two_arrays(env, info, &t, &tlen, &o, &olen)) return NULL;
-  if (tlen != olen) return fail(env, "ERR_ARBOR_ARG", "xorInto: lengths differ");
+  if (tlen != olen) return arbor_throw_arg(env, "xorInto: lengths differ");
   size_t i = 0;
   for (; i + 8 <= tlen; i += 8) {
     uint64_t a, b;
@@ -99,8 +84,8 @@ napi_value arbor_prefault(napi_env env, napi_callback_info info) {
   uint8_t* p;
   size_t len;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
-  if (argc < 1) return fail(env, "ERR_ARBOR_ARG", "expected 1 argument");
-  if (!u8(env, argv[0], &p, &len) || len == 0) return NULL;
+  if (argc < 1) return arbor_throw_arg(env, "expected 1 argument");
+  if (!arbor_get_bytes(env, argv[0], &p, &len) || len == 0) return NULL;
   const uintptr_t page = 4096, start = (uintptr_t)p, end = start + len;
   const uintptr_t in_start = (start + page - 1) & ~(page - 1), in_end = end & ~(page - 1);
   if (in_end > in_start && madvise((void*)in_start, in_end - in_start, MADV_POPULATE_WRITE) != 0) {

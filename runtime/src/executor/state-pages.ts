@@ -50,10 +50,12 @@ function nativePages(codec: Codec): StatePages {
     kind: "native",
     fresh,
     inflate(packed, bytes) {
+      // A state that changed no page: zlib checks that its stream is empty (bounded, like any other).
+      if (bytes === 0) return JS_PAGES.inflate(packed, 0);
       const out = fresh(bytes);
       let written: number;
       try {
-        written = bytes > 0 ? codec.inflateRawInto(packed, out) : inflateRawSync(packed).length;
+        written = codec.inflateRawInto(packed, out);
       } catch (e) {
         throw inflateError(e, bytes, "ERR_ARBOR_INFLATE_SIZE");
       }
