@@ -1,7 +1,8 @@
-// Builds the optional native addons (restore: userfaultfd / PAGEMAP_SCAN / memfd; the deadline
-// thread; the seccomp filter) with node-gyp, for the Node that runs this script, and the executor
-// launcher with cc. It never fails `npm install`: without an addon the runtime falls back (memcpy
-// restore, the vm call guard, no seccomp) and says so in its log and in /healthz.
+// Builds the optional native addons (restore: userfaultfd / PAGEMAP_SCAN / memfd, and a state's
+// pages inflated into prefaulted memory; the deadline thread; the seccomp filter) with node-gyp,
+// for the Node that runs this script, and the executor launcher with cc. It never fails
+// `npm install`: without an addon the runtime falls back (memcpy restore, the vm call guard, no
+// seccomp) and says so in its log and in /healthz.
 //
 // arbor_deadline uses V8's C++ API, so an addon only loads into the Node ABI it was compiled for.
 // Each ABI (process.versions.modules) gets its own directory, build/node-abi<N>/, so one checkout
