@@ -53,11 +53,11 @@ napi_value arbor_throw_arg(napi_env env, const char* msg) {
 
 // ---------- argument helpers ----------
 
-static bool get_args(napi_env env, napi_callback_info info, size_t want, napi_value* argv) {
+bool arbor_get_args(napi_env env, napi_callback_info info, size_t want, napi_value* argv) {
   size_t argc = want;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return false;
   if (argc < want) {
-    char msg[64];
+    char msg[96]; // two 20-digit counts fit: the compiler cannot bound `want` now that callers are elsewhere
     snprintf(msg, sizeof msg, "expected %zu arguments, got %zu", want, argc);
     arbor_throw_arg(env, msg);
     return false;
@@ -208,7 +208,7 @@ static napi_value js_buffer_address(napi_env env, napi_callback_info info) {
   napi_value argv[1], out;
   uint8_t* base;
   size_t len;
-  if (!get_args(env, info, 1, argv) || !get_arraybuffer(env, argv[0], &base, &len)) return NULL;
+  if (!arbor_get_args(env, info, 1, argv) || !get_arraybuffer(env, argv[0], &base, &len)) return NULL;
   CHECK_NAPI(napi_create_bigint_uint64(env, (uint64_t)(uintptr_t)base, &out));
   return out;
 }
@@ -217,7 +217,7 @@ static napi_value js_buffer_address(napi_env env, napi_callback_info info) {
 static napi_value js_close_fd(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   int fd;
-  if (!get_args(env, info, 1, argv) || !get_fd(env, argv[0], &fd)) return NULL;
+  if (!arbor_get_args(env, info, 1, argv) || !get_fd(env, argv[0], &fd)) return NULL;
   if (close(fd) != 0) return throw_errno(env, "close", errno);
   return NULL;
 }
@@ -229,7 +229,7 @@ static napi_value js_madvise(napi_env env, napi_callback_info info) {
   uint64_t off, len;
   char name[32] = {0};
   size_t n = 0;
-  if (!get_args(env, info, 4, argv) || !get_buffer_range(env, argv, &base, &off, &len)) return NULL;
+  if (!arbor_get_args(env, info, 4, argv) || !get_buffer_range(env, argv, &base, &off, &len)) return NULL;
   if (napi_get_value_string_utf8(env, argv[3], name, sizeof name, &n) != napi_ok)
     return arbor_throw_arg(env, "advice must be a string");
   int advice;
@@ -248,7 +248,7 @@ static napi_value js_copy_pages(napi_env env, napi_callback_info info) {
   napi_value argv[3], out;
   uint8_t *dst, *src;
   size_t dst_len, src_len;
-  if (!get_args(env, info, 3, argv) || !get_arraybuffer(env, argv[0], &dst, &dst_len) ||
+  if (!arbor_get_args(env, info, 3, argv) || !get_arraybuffer(env, argv[0], &dst, &dst_len) ||
       !arbor_get_bytes(env, argv[1], &src, &src_len))
     return NULL;
   if (src_len % PAGE != 0) return arbor_throw_arg(env, "src length must be a multiple of 4096");
@@ -335,7 +335,7 @@ static napi_value js_uffd_register_wp(napi_env env, napi_callback_info info) {
   int fd;
   uint8_t* base;
   uint64_t off, len;
-  if (!get_args(env, info, 4, argv) || !get_fd(env, argv[0], &fd) || !get_buffer_range(env, argv + 1, &base, &off, &len))
+  if (!arbor_get_args(env, info, 4, argv) || !get_fd(env, argv[0], &fd) || !get_buffer_range(env, argv + 1, &base, &off, &len))
     return NULL;
   struct uffdio_register reg = {.range = {.start = (uintptr_t)(base + off), .len = len}, .mode = UFFDIO_REGISTER_MODE_WP};
   if (ioctl(fd, UFFDIO_REGISTER, &reg) != 0) return throw_errno(env, "UFFDIO_REGISTER(WP)", errno);
@@ -348,7 +348,7 @@ static napi_value js_uffd_unregister(napi_env env, napi_callback_info info) {
   int fd;
   uint8_t* base;
   uint64_t off, len;
-  if (!get_args(env, info, 4, argv) || !get_fd(env, argv[0], &fd) || !get_buffer_range(env, argv + 1, &base, &off, &len))
+  if (!arbor_get_args(env, info, 4, argv) || !get_fd(env, argv[0], &fd) || !get_buffer_range(env, argv + 1, &base, &off, &len))
     return NULL;
   struct uffdio_range range = {.start = (uintptr_t)(base + off), .len = len};
   if (ioctl(fd, UFFDIO_UNREGISTER, &range) != 0) return throw_errno(env, "UFFDIO_UNREGISTER", errno);
@@ -362,7 +362,7 @@ static napi_value js_uffd_write_protect(napi_env env, napi_callback_info info) {
   uint8_t* base;
   uint64_t off, len;
   bool protect = true;
-  if (!get_args(env, info, 5, argv) || !get_fd(env, argv[0], &fd) || !get_buffer_range(env, argv + 1, &base, &off, &len))
+  if (!arbor_get_args(env, info, 5, argv) || !get_fd(env, argv[0], &fd) || !get_buffer_range(env, argv + 1, &base, &off, &len))
     return NULL;
   if (napi_get_value_bool(env, argv[4], &protect) != napi_ok) return arbor_throw_arg(env, "protect must be a boolean");
   struct uffdio_writeprotect wp = {.range = {.start = (uintptr_t)(base + off), .len = len},
@@ -427,7 +427,7 @@ static napi_value js_scan_written(napi_env env, napi_callback_info info) {
   uint8_t* base;
   uint64_t off, len;
   bool rearm = false;
-  if (!get_args(env, info, 4, argv) || !get_buffer_range(env, argv, &base, &off, &len)) return NULL;
+  if (!arbor_get_args(env, info, 4, argv) || !get_buffer_range(env, argv, &base, &off, &len)) return NULL;
   if (napi_get_value_bool(env, argv[3], &rearm) != napi_ok) return arbor_throw_arg(env, "rearm must be a boolean");
   struct pm_scan_arg a = {0};
   a.flags = PM_SCAN_CHECK_WPASYNC | (rearm ? PM_SCAN_WP_MATCHING : 0);
@@ -444,7 +444,7 @@ static napi_value js_scan_privately_modified(napi_env env, napi_callback_info in
   napi_value argv[3];
   uint8_t* base;
   uint64_t off, len;
-  if (!get_args(env, info, 3, argv) || !get_buffer_range(env, argv, &base, &off, &len)) return NULL;
+  if (!arbor_get_args(env, info, 3, argv) || !get_buffer_range(env, argv, &base, &off, &len)) return NULL;
   struct pm_scan_arg a = {0};
   a.category_mask = PAGE_IS_PRESENT | PAGE_IS_FILE | PAGE_IS_PFNZERO;
   a.category_inverted = PAGE_IS_FILE | PAGE_IS_PFNZERO;
@@ -491,7 +491,7 @@ static napi_value js_rearm_ranges(napi_env env, napi_callback_info info) {
   size_t buf_len;
   const uint32_t* r;
   size_t n;
-  if (!get_args(env, info, 2, argv) || !get_arraybuffer(env, argv[0], &base, &buf_len) ||
+  if (!arbor_get_args(env, info, 2, argv) || !get_arraybuffer(env, argv[0], &base, &buf_len) ||
       !get_page_ranges(env, argv[1], buf_len / PAGE, &r, &n))
     return NULL;
   int pm = get_pagemap_fd();
@@ -529,7 +529,7 @@ static napi_value js_diff_pages(napi_env env, napi_callback_info info) {
   size_t dst_len, src_len;
   const uint32_t* r;
   size_t n;
-  if (!get_args(env, info, 3, argv) || !get_arraybuffer(env, argv[0], &dst, &dst_len) ||
+  if (!arbor_get_args(env, info, 3, argv) || !get_arraybuffer(env, argv[0], &dst, &dst_len) ||
       !arbor_get_bytes(env, argv[1], &src, &src_len) || !get_page_ranges(env, argv[2], dst_len / PAGE, &r, &n))
     return NULL;
   if (src_len % PAGE != 0) return arbor_throw_arg(env, "src length must be a multiple of 4096");
@@ -557,7 +557,7 @@ static napi_value js_memfd_from_bytes(napi_env env, napi_callback_info info) {
   char name[64] = {0};
   size_t n = 0, len;
   uint8_t* data;
-  if (!get_args(env, info, 2, argv)) return NULL;
+  if (!arbor_get_args(env, info, 2, argv)) return NULL;
   if (napi_get_value_string_utf8(env, argv[0], name, sizeof name, &n) != napi_ok) return arbor_throw_arg(env, "name must be a string");
   if (!arbor_get_bytes(env, argv[1], &data, &len)) return NULL;
   if (len == 0 || len % PAGE != 0) return arbor_throw_arg(env, "bytes length must be a non-zero multiple of 4096");
@@ -589,7 +589,7 @@ static napi_value js_map_private_fixed(napi_env env, napi_callback_info info) {
   int fd;
   uint8_t* base;
   uint64_t off, len;
-  if (!get_args(env, info, 4, argv) || !get_fd(env, argv[0], &fd) || !get_buffer_range(env, argv + 1, &base, &off, &len))
+  if (!arbor_get_args(env, info, 4, argv) || !get_fd(env, argv[0], &fd) || !get_buffer_range(env, argv + 1, &base, &off, &len))
     return NULL;
   struct stat st;
   if (fstat(fd, &st) != 0) return throw_errno(env, "fstat", errno);

@@ -21,18 +21,12 @@ static napi_value fail(napi_env env, const char* code, const char* msg) {
 }
 
 static bool two_arrays(napi_env env, napi_callback_info info, uint8_t** a, size_t* alen, uint8_t** b, size_t* blen) {
-  size_t argc = 2;
   napi_value argv[2];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return false;
-  if (argc < 2) {
-    arbor_throw_arg(env, "expected 2 arguments");
-    return false;
-  }
-  return arbor_get_bytes(env, argv[0], a, alen) && arbor_get_bytes(env, argv[1], b, blen);
+  return arbor_get_args(env, info, 2, argv) && arbor_get_bytes(env, argv[0], a, alen) && arbor_get_bytes(env, argv[1], b, blen);
 }
 
-// inflateRawInto(src: Uint8Array, dst: Uint8Array): number (an ArrayBuffer is accepted too). Inflates the raw-deflate stream src
-// into dst and returns the bytes written. Throws ERR_ARBOR_INFLATE when src is not one whole
+// inflateRawInto(src: Uint8Array, dst: Uint8Array): number (an ArrayBuffer is accepted too).
+// Inflates the raw-deflate stream src into dst and returns the bytes written. Throws ERR_ARBOR_INFLATE when src is not one whole
 // stream and ERR_ARBOR_INFLATE_SIZE when its output does not fit in dst: a state's page data must
 // be exactly what its index says.
 napi_value arbor_inflate_raw_into(napi_env env, napi_callback_info info) {
@@ -79,13 +73,10 @@ napi_value arbor_xor_into(napi_env env, napi_callback_info info) {
 // madvise(MADV_POPULATE_WRITE) for the whole pages inside it instead of one fault per page later;
 // the partial pages at either end are written in place (same byte back). Contents are unchanged.
 napi_value arbor_prefault(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
   uint8_t* p;
   size_t len;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
-  if (argc < 1) return arbor_throw_arg(env, "expected 1 argument");
-  if (!arbor_get_bytes(env, argv[0], &p, &len) || len == 0) return NULL;
+  if (!arbor_get_args(env, info, 1, argv) || !arbor_get_bytes(env, argv[0], &p, &len) || len == 0) return NULL;
   const uintptr_t page = 4096, start = (uintptr_t)p, end = start + len;
   const uintptr_t in_start = (start + page - 1) & ~(page - 1), in_end = end & ~(page - 1);
   if (in_end > in_start && madvise((void*)in_start, in_end - in_start, MADV_POPULATE_WRITE) != 0) {
