@@ -19,7 +19,7 @@ function nativeCodec(): Codec | null {
 export interface StatePages {
   /** Which implementation runs: "native" (the addon) or "js". */
   readonly kind: "native" | "js";
-  /** A buffer of `bytes` (contents undefined) whose pages are already resident. */
+  /** A buffer of `bytes` (contents undefined); from 64 KiB up (native) its pages are already resident. */
   fresh(bytes: number): Buffer;
   /** The raw-deflate stream `packed`, inflated: exactly `bytes` long, or an Error saying why not. */
   inflate(packed: Uint8Array, bytes: number): Buffer;
