@@ -20,6 +20,12 @@ export interface CorpusRun {
   exec?: Summary;
   total?: Summary;
   overhead?: Summary;
+  /**
+   * Arbor only: where the executors' time went. `exec_share`/`restore_share`: Σ exec_ms / Σ
+   * restore_ms over the calls ÷ (workers × wall); `exec_bound_per_s`: programs/s if nothing but
+   * Python took any time (calls ÷ (Σ exec_ms ÷ workers)), the ceiling cutting overhead can reach.
+   */
+  time_split?: { workers: number; exec_share: number; restore_share: number; exec_bound_per_s: number };
   /** Arbor only: the unrecorded warm-up pass before the recorded ones (each entry once, code paths still cold). */
   first_pass?: { programs_per_s: number; exec: Summary };
   /** Outcome counts (Arbor: status; python3: pass/fail by exit code). */
@@ -53,7 +59,8 @@ export interface CorpusReport {
   /** Native (compile + exec) ms of the correct programs, measured in this run. */
   native_ms: { p50: number; p90: number; max: number; over_20ms: number; sum: number };
   runs: CorpusRun[];
-  ratios: Array<{ concurrency: number; arbor_per_s: number; python3_per_s: number; ratio: number }>;
+  /** `exec_bound_ratio`: the Arbor row's exec_bound_per_s ÷ python3's programs/s (the ratio with zero overhead). */
+  ratios: Array<{ concurrency: number; arbor_per_s: number; python3_per_s: number; ratio: number; exec_bound_ratio?: number }>;
   /** python3 verdicts against the corpus's expected ones (a corpus defect when not empty). */
   native_vs_expected: string[];
   exec_vs_native?: ExecVsNative;
@@ -65,6 +72,7 @@ export interface CorpusReport {
 
 const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
 const pp = (s: Summary | undefined) => (s ? `${fmt(s.p50_ms)} / ${fmt(s.p99_ms)}` : "–");
+const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
 const MODE: Record<CorpusMode, string> = { "arbor-http": "Arbor over HTTP (keep-alive)", "python3-subprocess": "`python3` subprocess per program" };
 
 export function corpusMarkdown(r: CorpusReport): string[] {
@@ -89,9 +97,16 @@ export function corpusMarkdown(r: CorpusReport): string[] {
   }
   out.push("Daemon timings (queue, restore, restore_wait, exec, total) are p50 / p99 of each call's `timing` (restore_ms is the restore after the previous call, done after its reply; restore_wait_ms the part of it this call waited for); overhead is per call (client wall − that call's exec_ms): HTTP, JSON, scheduling, the executor round trip and the restore.");
   out.push("");
-  out.push("| concurrency | Arbor programs/s | python3 programs/s | Arbor ÷ python3 |");
-  out.push("|---|---|---|---|");
-  for (const x of r.ratios) out.push(`| ${x.concurrency} | ${x.arbor_per_s} | ${x.python3_per_s} | ${x.ratio.toFixed(2)}× |`);
+  out.push("| concurrency | Arbor programs/s | python3 programs/s | Arbor ÷ python3 | executors' time in exec / in restore | with zero overhead: programs/s, ÷ python3 |");
+  out.push("|---|---|---|---|---|---|");
+  for (const x of r.ratios) {
+    const split = r.runs.find((y) => y.mode === "arbor-http" && y.concurrency === x.concurrency)?.time_split;
+    const shares = split ? `${pct(split.exec_share)} / ${pct(split.restore_share)}` : "–";
+    const bound = split && x.exec_bound_ratio !== undefined ? `${split.exec_bound_per_s}, ${x.exec_bound_ratio.toFixed(2)}×` : "–";
+    out.push(`| ${x.concurrency} | ${x.arbor_per_s} | ${x.python3_per_s} | ${x.ratio.toFixed(2)}× | ${shares} | ${bound} |`);
+  }
+  out.push("");
+  out.push("The last two columns: Σ exec_ms and Σ restore_ms of the calls ÷ (workers × the row's wall time), and the programs/s the row would reach if everything but Python (HTTP, JSON, scheduling, the pipe, the restore) took no time at all (calls ÷ (Σ exec_ms ÷ workers)): the ceiling that cutting overhead can reach with this interpreter.");
   out.push("");
   const dis = r.runs.flatMap((x) => x.disagreements);
   out.push(

@@ -15,7 +15,7 @@ import type { CorpusReport, CorpusRun, ExecVsNative } from "./workloads-report.t
 
 const TIMEOUT_MS = 30_000;
 
-interface Call {
+export interface Call {
   entry: CorpusEntry;
   wall: number;
   /** "pass" / "fail", or Arbor's status when it is neither ok nor error (timeout, crashed, ...). */
@@ -75,7 +75,7 @@ function summarize(values: number[]): Summary {
   return r.summary();
 }
 
-function toRun(mode: CorpusRun["mode"], concurrency: number, calls: Call[], wallMs: number, native: Map<string, Verdict>): CorpusRun {
+export function toRun(mode: CorpusRun["mode"], concurrency: number, calls: Call[], wallMs: number, native: Map<string, Verdict>, workers: number): CorpusRun {
   const outcomes: Record<string, number> = {};
   for (const c of calls) outcomes[c.verdict] = (outcomes[c.verdict] ?? 0) + 1;
   const disagreements = calls
@@ -99,9 +99,19 @@ function toRun(mode: CorpusRun["mode"], concurrency: number, calls: Call[], wall
     run.exec = summarize(timed.map((c) => c.timing!.exec_ms));
     run.total = summarize(timed.map((c) => c.timing!.total_ms));
     run.overhead = summarize(timed.map((c) => c.wall - c.timing!.exec_ms));
+    const execMs = sumOf(timed.map((c) => c.timing!.exec_ms));
+    const restoreMs = sumOf(timed.map((c) => c.timing!.restore_ms));
+    run.time_split = {
+      workers,
+      exec_share: round(execMs / (workers * wallMs), 3),
+      restore_share: round(restoreMs / (workers * wallMs), 3),
+      exec_bound_per_s: round((timed.length / (execMs / workers)) * 1000, 1),
+    };
   }
   return run;
 }
+
+const sumOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -166,7 +176,7 @@ export async function workloadsSection(plan: Plan, url: string, python3: string 
         if (call.verdict !== call.entry.expect) native_vs_expected.push(`${call.entry.name}: python3 ${call.verdict}, expected ${call.entry.expect}`);
       }
     }
-    runs.push(toRun("python3-subprocess", c, py.results, py.wallMs, native));
+    runs.push(toRun("python3-subprocess", c, py.results, py.wallMs, native, plan.workers));
     log(`workloads python3 c=${c}: ${runs.at(-1)!.programs_per_s} programs/s, wall p50 ${runs.at(-1)!.wall.p50_ms} ms`);
 
     const pool = new Pool(url, { connections: c });
@@ -176,7 +186,7 @@ export async function workloadsSection(plan: Plan, url: string, python3: string 
       await waitIdle(url);
       const ar = await drive(work, c, arborCaller(pool));
       runs.push({
-        ...toRun("arbor-http", c, ar.results, ar.wallMs, native),
+        ...toRun("arbor-http", c, ar.results, ar.wallMs, native, plan.workers),
         first_pass: { programs_per_s: round((warm.results.length / warm.wallMs) * 1000, 1), exec: summarize(warm.results.map((x) => x.timing!.exec_ms)) },
       });
       arborCalls.push(...ar.results);
@@ -189,7 +199,14 @@ export async function workloadsSection(plan: Plan, url: string, python3: string 
   const ratios = concurrencies.map((c) => {
     const a = runs.find((r) => r.mode === "arbor-http" && r.concurrency === c)!;
     const p = runs.find((r) => r.mode === "python3-subprocess" && r.concurrency === c)!;
-    return { concurrency: c, arbor_per_s: a.programs_per_s, python3_per_s: p.programs_per_s, ratio: round(a.programs_per_s / p.programs_per_s, 2) };
+    const bound = a.time_split?.exec_bound_per_s;
+    return {
+      concurrency: c,
+      arbor_per_s: a.programs_per_s,
+      python3_per_s: p.programs_per_s,
+      ratio: round(a.programs_per_s / p.programs_per_s, 2),
+      ...(bound === undefined ? {} : { exec_bound_ratio: round(bound / p.programs_per_s, 2) }),
+    };
   });
 
   // print(2+2) next to GET /readyz on one keep-alive connection: what a call costs beyond HTTP.

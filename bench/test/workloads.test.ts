@@ -9,6 +9,7 @@ import type { Job } from "../../runtime/src/protocol/messages.ts";
 import { resolvePython3 } from "../lib/machine.ts";
 import { loadCorpus, loadPrograms, parseProgram, type CorpusEntry } from "../workloads/corpus.ts";
 import { mapLimit, runNative } from "../workloads/native.ts";
+import { toRun, type Call } from "../sections/workloads.ts";
 
 const entries = loadCorpus();
 
@@ -94,5 +95,23 @@ describe("workload corpus: Arbor executor", () => {
       else if (o.status === "error" && o.error?.type === "SyntaxError") wrong.push(`${e.name}: failed with a SyntaxError`);
     }
     assert.deepEqual(wrong, []);
+  });
+});
+
+describe("workloads section: where the executors' time went", () => {
+  const entry = entries[0]!;
+  const call = (wall: number, exec_ms: number, restore_ms: number): Call => ({ entry, wall, verdict: entry.expect, timing: { queue_ms: 0, restore_ms, exec_ms, total_ms: exec_ms } });
+
+  test("exec and restore shares of workers × wall, and the programs/s with zero overhead", () => {
+    // 4 calls in 100 ms on 2 workers: 120 ms of exec (60 % of 200), 20 ms of restore (10 %);
+    // with nothing but exec, 2 workers would finish them in 60 ms: 66.7 calls/s.
+    const run = toRun("arbor-http", 2, [call(40, 30, 5), call(40, 30, 5), call(40, 50, 5), call(40, 10, 5)], 100, new Map([[entry.name, entry.expect]]), 2);
+    assert.deepEqual(run.time_split, { workers: 2, exec_share: 0.6, restore_share: 0.1, exec_bound_per_s: 66.7 });
+    assert.equal(run.programs_per_s, 40);
+  });
+
+  test("a row without daemon timings (python3) has no split", () => {
+    const run = toRun("python3-subprocess", 2, [{ entry, wall: 50, verdict: entry.expect }], 50, new Map(), 2);
+    assert.equal(run.time_split, undefined);
   });
 });
