@@ -18,7 +18,7 @@ import { RedisServer, requirePrograms } from "./support/services.ts";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const DEPLOY = join(ROOT, "docs/deploy");
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
-const pkg = JSON.parse(read("package.json")) as { scripts: Record<string, string> };
+const pkg = JSON.parse(read("package.json")) as { scripts: Record<string, string>; engines?: { node?: string } };
 
 /** Every ARBOR_* variable the daemon or runtime reads: the config's own and those read directly. */
 function knownEnvVars(): Set<string> {
@@ -90,6 +90,14 @@ describe("Dockerfile", () => {
     assert.match(read("runtime/src/host/confine/bundle.ts"), /export function executorBundle\(/);
     const named = stages.map(({ l }) => /\sAS\s+(\S+)/i.exec(l)?.[1]).filter(Boolean);
     for (const from of text.matchAll(/COPY --from=(\S+)/g)) assert.ok(named.includes(from[1]), `stage ${from[1]}`);
+  });
+
+  test("its default Node is the newest major package.json supports, as in .nvmrc", () => {
+    const arg = /^ARG NODE_VERSION=(\d+)$/m.exec(text)?.[1];
+    const majors = [...pkg.engines!.node!.matchAll(/\^(\d+)\./g)].map((m) => Number(m[1]));
+    assert.ok(arg, "ARG NODE_VERSION=<major>");
+    assert.equal(Number(arg), Math.max(...majors), `engines ${pkg.engines!.node}`);
+    assert.equal(read(".nvmrc").trim(), arg);
   });
 
   test("every path it copies exists; the port and ARBOR_* variables are the daemon's", () => {
