@@ -113,6 +113,8 @@ function retireReason(): string | null {
 let lastRestoreMs = 0;
 /** When the last restore ended, on the clock the daemon stamps jobs with (sent_at). */
 let restoreEndedAt = 0;
+/** When it started (after the previous answer was sent), on the same clock. */
+let restoreStartedAt = 0;
 for (;;) {
   // Between jobs: poll for the next one a while before sleeping (a closely following job then
   // finds this process running, not a halted vCPU to wake).
@@ -121,7 +123,8 @@ for (;;) {
   if (msg.t === "run") {
     // The daemon sends the next job as soon as it has a result, maybe while we still restore:
     // that wait is reported apart from the restore itself.
-    const restoreWaitMs = msg.sent_at === undefined ? 0 : Math.max(0, restoreEndedAt - msg.sent_at);
+    // A job can be sent while the previous answer's write is still returning: only the reset counts.
+    const restoreWaitMs = msg.sent_at === undefined ? 0 : Math.max(0, restoreEndedAt - Math.max(msg.sent_at, restoreStartedAt));
     let outcome: Outcome;
     let disturbed: boolean;
     try {
@@ -134,13 +137,14 @@ for (;;) {
     // A trap or a termination is recovered here, before the answer, so the caller pays for it (a
     // few ms); when recovery is not sound the executor retires instead (crashes must be cheap
     // for the service).
-    const restoreStarted = performance.now();
+    const recoveryStarted = performance.now();
     if (disturbed) channel.send({ t: "recovering", id: msg.id });
     // A termination the guard could not hold back (the vm guard) inside a host call's exchange:
     // a frame may be half read, so this pipe cannot be trusted for another job.
     const cutHostCall = inHostCall ? "terminated inside a host call (the pipe to the daemon may be out of step)" : null;
     inHostCall = false;
     const unsound = cutHostCall ?? (disturbed ? recoverAfterTrap(interp, states, snapshotFingerprint) : null);
+    const recoveryMs = performance.now() - recoveryStarted;
     // Retiring is announced before the result, so the daemon never hands this executor another
     // job: it swaps in a spare while we exit.
     const retire = unsound ?? retireReason();
@@ -150,6 +154,9 @@ for (;;) {
       process.exit(0);
     }
     channel.send({ t: "result", id: msg.id, outcome });
+    // restore_ms is the recovery and the reset, not this send: its write wakes the daemon, and on
+    // 2 vCPUs this process may then wait for a CPU (0.5-0.7 ms p50 under load, spikes/17-cpu-split).
+    const restoreStarted = performance.now();
     if (!disturbed) {
       // Back to the state this executor rests in (the snapshot, or the last call's base state):
       // the reset puts the state's pages back in the same pass as the snapshot's. A reset that
@@ -158,7 +165,8 @@ for (;;) {
       states.reenter(interp);
     }
     const restoreEnded = performance.now();
-    lastRestoreMs = restoreEnded - restoreStarted;
+    lastRestoreMs = recoveryMs + (restoreEnded - restoreStarted);
+    restoreStartedAt = performance.timeOrigin + restoreStarted;
     restoreEndedAt = performance.timeOrigin + restoreEnded;
   } else if (msg.t === "ping") {
     channel.send({ t: "pong", id: msg.id });
