@@ -3,9 +3,9 @@
 # addons and the executor launcher (npm's install script: node-gyp and cc), and bundles the
 # executor; stage 2 carries the result on a slim base and runs `npm start` as a non-root user.
 # Deployment (compose, Kubernetes): docs/deploy/ and docs/cluster.md.
-# Node 24 (current LTS; 20 is end-of-life): its V8 runs CPython-in-wasm faster. On the workload
-# corpus the same commit ran 10.75x a python3 subprocess per program at concurrency 4 on Node 24
-# against 8.6x on Node 20 (docs/benchmarks.md, seventh run). --build-arg NODE_VERSION=20 or 22 works too.
+# Node 24 (current LTS; 20 is end-of-life): its V8 runs CPython-in-wasm faster. The workload
+# corpus at concurrency 4 ran at 9.4-11.1x a python3 subprocess per program on Node 24 and
+# 8.6-8.8x on Node 20 (docs/benchmarks.md, seventh run). --build-arg NODE_VERSION=20 or 22 works too.
 ARG NODE_VERSION=24
 
 FROM node:${NODE_VERSION}-bookworm AS build

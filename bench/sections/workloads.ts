@@ -133,7 +133,7 @@ function execVsNative(calls: Call[], nativeMs: Record<string, number>, coldMs: R
       return { program, exec_ms: round(exec), native_ms: warm, native_cold_ms: cold, ratio: round(exec / warm, 2), ratio_cold: round(exec / cold, 2) };
     });
   const geo = (xs: number[]) => round(Math.exp(xs.reduce((a, r) => a + Math.log(r), 0) / Math.max(1, xs.length)), 2);
-  const sum = (xs: number[]) => round(xs.reduce((a, b) => a + b, 0), 1);
+  const sum = (xs: number[]) => round(sumOf(xs), 1);
   return {
     programs: rows.length,
     geomean: geo(rows.map((r) => r.ratio)),
