@@ -26,9 +26,9 @@ static bool two_arrays(napi_env env, napi_callback_info info, uint8_t** a, size_
 }
 
 // inflateRawInto(src: Uint8Array, dst: Uint8Array): number (an ArrayBuffer is accepted too).
-// Inflates the raw-deflate stream src into dst and returns the bytes written. Throws ERR_ARBOR_INFLATE when src is not one whole
-// stream and ERR_ARBOR_INFLATE_SIZE when its output does not fit in dst: a state's page data must
-// be exactly what its index says.
+// Inflates the raw-deflate stream src into dst and returns the bytes written. Throws
+// ERR_ARBOR_INFLATE when src is not one whole stream and ERR_ARBOR_INFLATE_SIZE when its output
+// does not fit in dst: a state's page data must be exactly what its index says.
 napi_value arbor_inflate_raw_into(napi_env env, napi_callback_info info) {
   uint8_t *src, *dst;
   size_t src_len, dst_len;
