@@ -422,6 +422,65 @@ describe("dirty strategy: hot pages (left writable, copied back at every reset)"
     assert.equal(mismatch(memory, baseline), null);
   });
 
+  test("a hot page a call writes back with the snapshot's bytes: after coming back from an audit, the next 2, then 4 audits leave it hot", (t: TestContext) => {
+    if (!probe.ok) return t.skip(probe.reason);
+    const { memory, baseline, strategy } = setup(30, { promoteAfter: 2, auditEvery: 4 });
+    const SAME = [40, 41, 900];
+    const GONE = 700;
+    /** Writes each page and puts its byte back: written, but equal to the snapshot (what the audit cannot see). */
+    const writeBack = () => {
+      const view = new Uint8Array(memory.buffer);
+      for (const p of SAME) {
+        const at = p * HOST_PAGE + 9;
+        const byte = view[at]!;
+        view[at] = byte ^ 0xff;
+        view[at] = byte;
+      }
+    };
+    const hot = () => sorted(strategy.hotPages?.() ?? []);
+    const hotAfterAudits: number[][] = [];
+    for (let reset = 1; reset <= 32; reset++) {
+      writeBack();
+      if (reset <= 2) touch(memory, [GONE], reset); // written twice (promoted), then never again
+      strategy.reset();
+      assert.equal(mismatch(memory, baseline), null, `reset ${reset}`);
+      if (reset === 2) assert.deepEqual(hot(), sorted([...SAME, GONE]));
+      if (reset % 4 === 0) hotAfterAudits.push(hot());
+    }
+    // Audit 1 demotes them all; SAME comes back at once (exempt from audit 2); audit 3 demotes
+    // SAME again, it comes back (exempt from audits 4-6); audit 7 demotes it again. GONE stays cold.
+    assert.deepEqual(hotAfterAudits, [[], SAME, [], SAME, SAME, SAME, [], SAME]);
+  });
+
+  test("an audit protects its pages in at most 8 spans: hot pages in the gaps it closes stay hot, and are restored", (t: TestContext) => {
+    if (!probe.ok) return t.skip(probe.reason);
+    const { memory, baseline, strategy } = setup(31, { promoteAfter: 2, auditEvery: 4 });
+    const demoted = Array.from({ length: 12 }, (_, i) => 100 + 10 * i); // 12 runs: 4 more than 8
+    const kept = Array.from({ length: 11 }, (_, i) => 105 + 10 * i); // one hot page in each gap
+    touch(memory, [...demoted, ...kept], 1);
+    strategy.reset(); // 1
+    touch(memory, [...demoted, ...kept], 2);
+    strategy.reset(); // 2: all hot
+    assert.deepEqual(sorted(strategy.hotPages?.() ?? []), sorted([...demoted, ...kept]));
+    touch(memory, kept, 3);
+    strategy.reset(); // 3
+    touch(memory, kept, 4);
+    strategy.reset(); // 4: audit; `demoted` unchanged
+    assert.equal(mismatch(memory, baseline), null);
+    assert.deepEqual(sorted(strategy.hotPages?.() ?? []), kept, "the unchanged pages are demoted, the changed ones stay hot");
+    // Four gaps closed: their hot page is write-protected (clean) but still hot.
+    const open = sorted(strategy.writtenPages() ?? []);
+    assert.equal(open.length, kept.length - 4, `open after the audit: ${open}`);
+    for (const p of open) assert.ok(kept.includes(p));
+    // Written again, each is tracked, restored, and writable again without a promotion.
+    touch(memory, kept, 5);
+    assert.deepEqual(sorted(strategy.writtenPages() ?? []), kept);
+    strategy.reset();
+    assert.equal(mismatch(memory, baseline), null);
+    assert.deepEqual(sorted(strategy.writtenPages() ?? []), kept);
+    assert.deepEqual(sorted(strategy.hotPages?.() ?? []), kept);
+  });
+
   test("maxHotPages bounds the hot set; pages over the cap stay tracked", (t: TestContext) => {
     if (!probe.ok) return t.skip(probe.reason);
     const { memory, baseline, strategy } = setup(26, { promoteAfter: 1, maxHotPages: 4, auditEvery: 0 });

@@ -5,8 +5,10 @@
 // Environment: DAEMON_CONFIG (JSON config keys, e.g. '{"warm_up_branches":0}'), WARM_REQUESTS
 // (fork requests of 256 on another state over HTTP before the measured state is made),
 // DAEMON_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof15"), TIMELINE=1 (request 0's
-// branches in the order they started: queue/restore/exec/total ms).
-import { readFileSync, readdirSync } from "node:fs";
+// branches in the order they started: queue/restore/exec/total ms), THREADS=1 (CPU per thread of
+// the daemon and executors, per request), PROBE_DIR (requests 0 and 3, one line per branch in the
+// order they started, with what spikes/18-first-requests/branch-probe.patch adds to stderr).
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { Pool } from "undici";
 import { startDaemon } from "../../bench/lib/daemon.ts";
 
@@ -40,7 +42,19 @@ try {
   const id = encodeURIComponent(st.state_id);
   const body = { branches: Array.from({ length: 256 }, () => ({ code: "print(len(big) + len(d))" })) };
   const pids = [d.pid!, ...descendants(d.pid!)];
+  /** utime + stime (10 ms ticks) of every thread, keyed pid:name:tid. */
+  const threadTicks = (): Record<string, number> =>
+    Object.fromEntries(
+      pids.flatMap((pid) =>
+        readdirSync(`/proc/${pid}/task`).map((tid) => {
+          const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+          const f = st.split(") ")[1]!.split(" ");
+          return [`${pid}:${st.slice(st.indexOf("(") + 1, st.lastIndexOf(")"))}:${tid}`, Number(f[11]) + Number(f[12])];
+        }),
+      ),
+    );
   for (let i = 0; i < n; i++) {
+    const th0 = process.env.THREADS ? threadTicks() : {};
     const f0 = pids.map(minflt);
     const c0 = pids.map(cpuTicks);
     const t = performance.now();
@@ -56,6 +70,15 @@ try {
         const tl = r.results.map((b: T) => b.timing).sort((a: T["timing"], b: T["timing"]) => a.queue_ms - b.queue_ms);
         console.log(tl.map((t: T["timing"]) => [t.queue_ms, t.restore_ms, t.exec_ms, t.total_ms].map((x) => x.toFixed(1)).join("/")).join(" "));
       }
+    }
+    if (process.env.THREADS) {
+      const th1 = threadTicks();
+      console.log("  CPU ms per thread: " + Object.entries(th1).filter(([k, v]) => v > (th0[k] ?? 0)).map(([k, v]) => `${k.split(":").slice(0, 2).join(":")} ${(v - (th0[k] ?? 0)) * 10}`).join(", "));
+    }
+    if (process.env.PROBE_DIR && (i === 0 || i === 3)) {
+      const rows = r.results.map((b: T & { stderr?: string }) => ({ ...b.timing, probe: /#P (.*)$/.exec(b.stderr ?? "")?.[1] ?? "" })).sort((a: T["timing"], b: T["timing"]) => a.queue_ms - b.queue_ms);
+      const line = (t: T["timing"] & { probe: string }) => `${t.queue_ms.toFixed(2)} r=${t.restore_ms.toFixed(2)} rw=${t.restore_wait_ms.toFixed(2)} e=${t.exec_ms.toFixed(2)} t=${(t.total_ms - t.queue_ms).toFixed(2)} ${t.probe}`;
+      writeFileSync(`${process.env.PROBE_DIR}/request-${i}.txt`, `${rows.map(line).join("\n")}\n`);
     }
     const sum = (f: (t: T["timing"]) => number) => r.results.reduce((a: number, b: T) => a + f(b.timing), 0).toFixed(0);
     console.log(`  sums over branches: restore ${sum((t) => t.restore_ms)} exec ${sum((t) => t.exec_ms)} restore_wait ${sum((t) => t.restore_wait_ms)} ms; wall ${w.toFixed(0)} ms`);

@@ -13,6 +13,10 @@
 // Every `auditEvery` resets, hot pages still equal to the baseline before the copy (not changed by
 // the last call) are demoted: protected again, on probation (written again within `promoteWindow`
 // resets, they are promoted again at once: one fault per page per audit). The hot set never exceeds `maxHotPages`.
+// A page a call writes back with the snapshot's bytes looks unwritten to the audit: on fork
+// branches ~100 such pages were demoted at every audit and faulted in again by the next call
+// (spikes/18-first-requests). A page that comes back that way is left out of the next 2, then 4,
+// ... up to 64 audits; and an audit protects its pages in at most 8 spans, like every re-protect.
 import { HOST_PAGE, type PageOverlay, type Probe, type ResetStats, type RestoreStrategy, type StrategyFactory } from "./strategy.ts";
 import {
   assertBaselineFits,
@@ -60,6 +64,9 @@ const DEFAULTS: Required<DirtyOptions> = { hot: true, promoteAfter: 2, promoteWi
  */
 const MAX_REARM_SPANS = 8;
 
+/** A page that keeps coming back right after its audits skips at most 2^6 = 64 audits. */
+const MAX_EXEMPT_LEVEL = 6;
+
 class DirtyPageStrategy implements RestoreStrategy {
   readonly name = "dirty" as const;
   readonly #addon: NativeRestore;
@@ -85,6 +92,14 @@ class DirtyPageStrategy implements RestoreStrategy {
    */
   #lastWritten: Uint32Array;
   #streak: Uint8Array;
+  /** Audits so far. */
+  #audits = 0;
+  /** Per tracked page: the reset at which an audit demoted it (0: not since its last promotion). */
+  #auditDemotedAt: Uint32Array;
+  /** Per tracked page: audits are skipped for it until this audit number. */
+  #exemptUntil: Uint32Array;
+  /** Per tracked page: log2 of its next exemption (grows each time it comes back after an audit). */
+  #exemptLevel: Uint8Array;
 
   constructor(addon: NativeRestore, memory: WebAssembly.Memory, baseline: Uint8Array, options: DirtyOptions = {}) {
     assertBaselineFits(memory, baseline, HOST_PAGE);
@@ -114,6 +129,9 @@ class DirtyPageStrategy implements RestoreStrategy {
     this.#hotBefore = new Uint32Array(pages + 1);
     this.#lastWritten = new Uint32Array(pages);
     this.#streak = new Uint8Array(pages);
+    this.#auditDemotedAt = new Uint32Array(pages);
+    this.#exemptUntil = new Uint32Array(pages);
+    this.#exemptLevel = new Uint8Array(pages);
   }
 
   reset(overlay?: PageOverlay): ResetStats {
@@ -130,7 +148,7 @@ class DirtyPageStrategy implements RestoreStrategy {
     const rearm = this.#options.hot ? this.#fewerSpans(this.#coldSpans(written, reset), reset) : hull(written);
     if (rearm.length > 0) this.#addon.rearmRanges(buf, rearm);
     if (demote && demote.length > 0) {
-      this.#addon.rearmRanges(buf, demote);
+      this.#addon.rearmRanges(buf, this.#auditSpans(demote));
       const probation = this.#options.promoteAfter - 1;
       for (let i = 0; i < demote.length; i += 2) {
         this.#isHot.fill(0, demote[i]!, demote[i + 1]!);
@@ -138,6 +156,7 @@ class DirtyPageStrategy implements RestoreStrategy {
         // the same bytes, which the audit cannot tell from an unwritten one), it is promoted at once.
         this.#lastWritten.fill(reset, demote[i]!, demote[i + 1]!);
         this.#streak.fill(probation, demote[i]!, demote[i + 1]!);
+        this.#auditDemotedAt.fill(reset, demote[i]!, demote[i + 1]!);
       }
       this.#hotSetChanged();
     }
@@ -230,6 +249,7 @@ class DirtyPageStrategy implements RestoreStrategy {
         if (run >= promoteAfter && this.#hotCount < maxHotPages) {
           isHot[p] = 1; // stays writable from now on
           this.#hotCount++;
+          this.#cameBack(p, reset);
           promoted = true;
           if (open) spans.push(spanEnd);
           open = false;
@@ -284,20 +304,55 @@ class DirtyPageStrategy implements RestoreStrategy {
     return this.#options.hot && every > 0 && this.#hotCount > 0 && reset % every === 0;
   }
 
-  /** Hot pages equal to the baseline right now (before the copy): the last call did not change them. */
+  /**
+   * Hot pages equal to the baseline right now (before the copy): the last call did not change
+   * them. Pages exempt from this audit (they came back right after earlier ones) are left hot.
+   */
   #unchangedHotPages(buf: ArrayBuffer): Uint32Array {
+    const audit = ++this.#audits;
     const changed = this.#addon.diffPages(buf, this.#baseline, this.#hotRanges);
     const keep = new Uint8Array(this.#isHot.length);
     for (let i = 0; i < changed.length; i += 2) keep.fill(1, changed[i]!, changed[i + 1]!);
     const out: number[] = [];
     for (let i = 0; i < this.#hotRanges.length; i += 2) {
       for (let p = this.#hotRanges[i]!; p < this.#hotRanges[i + 1]!; p++) {
-        if (keep[p]) continue;
+        if (keep[p] || this.#exemptUntil[p]! > audit) continue;
         if (out.length > 0 && out[out.length - 1] === p) out[out.length - 1] = p + 1;
         else out.push(p, p + 1);
       }
     }
     return Uint32Array.from(out);
+  }
+
+  /**
+   * The audit's pages to protect, in at most MAX_REARM_SPANS spans: each span is one ioctl and one
+   * TLB flush (up to ~90 µs under load), and an audit's ~100 scattered pages took ~90 of them.
+   * The gaps holding the fewest hot pages are closed; a hot page inside one is protected but stays
+   * hot, so writing it costs one fault and leaves it writable again (as after markClean).
+   */
+  #auditSpans(demote: Uint32Array): Uint32Array {
+    const count = demote.length / 2;
+    if (count <= MAX_REARM_SPANS) return demote;
+    const hotBefore = this.#hotBefore; // current: the demoted pages are still hot here
+    return mergeGaps(demote, gapsToClose(count, MAX_REARM_SPANS, (gap) => hotBefore[demote[2 * gap + 2]!]! - hotBefore[demote[2 * gap + 1]!]!));
+  }
+
+  /**
+   * Page p was just promoted. Demoted by an audit within promoteWindow resets before, it was
+   * written all along (with the snapshot's bytes, which the audit cannot tell from unwritten):
+   * the next 2, 4, ... 64 audits leave it alone. Back later than that, it starts over.
+   */
+  #cameBack(p: number, reset: number): void {
+    const demotedAt = this.#auditDemotedAt[p]!;
+    if (demotedAt === 0) return;
+    this.#auditDemotedAt[p] = 0;
+    if (reset - demotedAt > this.#options.promoteWindow) {
+      this.#exemptLevel[p] = 0;
+      return;
+    }
+    const level = Math.min(this.#exemptLevel[p]! + 1, MAX_EXEMPT_LEVEL);
+    this.#exemptLevel[p] = level;
+    this.#exemptUntil[p] = this.#audits + 2 ** level;
   }
 
   /** Rebuilds hotRanges, hotBefore and hotCount from isHot. */
@@ -328,6 +383,9 @@ class DirtyPageStrategy implements RestoreStrategy {
     this.#isHot = grow(this.#isHot, (n) => new Uint8Array(n), pages);
     this.#lastWritten = grow(this.#lastWritten, (n) => new Uint32Array(n), pages);
     this.#streak = grow(this.#streak, (n) => new Uint8Array(n), pages);
+    this.#auditDemotedAt = grow(this.#auditDemotedAt, (n) => new Uint32Array(n), pages);
+    this.#exemptUntil = grow(this.#exemptUntil, (n) => new Uint32Array(n), pages);
+    this.#exemptLevel = grow(this.#exemptLevel, (n) => new Uint8Array(n), pages);
     this.#hotBefore = new Uint32Array(pages + 1);
     this.#hotSetChanged();
   }
