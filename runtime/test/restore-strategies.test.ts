@@ -422,7 +422,7 @@ describe("dirty strategy: hot pages (left writable, copied back at every reset)"
     assert.equal(mismatch(memory, baseline), null);
   });
 
-  test("a hot page a call writes back with the snapshot's bytes: after coming back from an audit, the next 2, then 4 audits leave it hot", (t: TestContext) => {
+  test("a hot page a call writes back with the snapshot's bytes: after coming back from an audit, it is audited again only 2, then 4 audits later", (t: TestContext) => {
     if (!probe.ok) return t.skip(probe.reason);
     const { memory, baseline, strategy } = setup(30, { promoteAfter: 2, auditEvery: 4 });
     const SAME = [40, 41, 900];

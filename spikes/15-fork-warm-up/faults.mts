@@ -46,10 +46,14 @@ try {
   const threadTicks = (): Record<string, number> =>
     Object.fromEntries(
       pids.flatMap((pid) =>
-        readdirSync(`/proc/${pid}/task`).map((tid) => {
-          const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
-          const f = st.split(") ")[1]!.split(" ");
-          return [`${pid}:${st.slice(st.indexOf("(") + 1, st.lastIndexOf(")"))}:${tid}`, Number(f[11]) + Number(f[12])];
+        readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
+          try {
+            const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+            const f = st.split(") ")[1]!.split(" ");
+            return [[`${pid}:${st.slice(st.indexOf("(") + 1, st.lastIndexOf(")"))}:${tid}`, Number(f[11]) + Number(f[12])]];
+          } catch {
+            return []; // the thread ended meanwhile
+          }
         }),
       ),
     );

@@ -15,8 +15,9 @@
 // resets, they are promoted again at once: one fault per page per audit). The hot set never exceeds `maxHotPages`.
 // A page a call writes back with the snapshot's bytes looks unwritten to the audit: on fork
 // branches ~100 such pages were demoted at every audit and faulted in again by the next call
-// (spikes/18-first-requests). A page that comes back that way is left out of the next 2, then 4,
-// ... up to 64 audits; and an audit protects its pages in at most 8 spans, like every re-protect.
+// (spikes/18-first-requests). A page that comes back that way is audited again only 2 audits
+// later, then 4, ... up to 64; and an audit protects its pages in at most 8 spans, like every
+// re-protect.
 import { HOST_PAGE, type PageOverlay, type Probe, type ResetStats, type RestoreStrategy, type StrategyFactory } from "./strategy.ts";
 import {
   assertBaselineFits,
@@ -340,7 +341,8 @@ class DirtyPageStrategy implements RestoreStrategy {
   /**
    * Page p was just promoted. Demoted by an audit within promoteWindow resets before, it was
    * written all along (with the snapshot's bytes, which the audit cannot tell from unwritten):
-   * the next 2, 4, ... 64 audits leave it alone. Back later than that, it starts over.
+   * it is audited again only 2 audits later, then 4, ... up to 64. Back later than that, it
+   * starts over.
    */
   #cameBack(p: number, reset: number): void {
     const demotedAt = this.#auditDemotedAt[p]!;
