@@ -281,8 +281,7 @@ class DirtyPageStrategy implements RestoreStrategy {
   #fewerSpans(spans: Uint32Array, reset: number): Uint32Array {
     const count = spans.length / 2;
     if (count <= MAX_REARM_SPANS) return spans;
-    const hotBefore = this.#hotBefore; // current: #coldSpans rebuilt it after promoting
-    const hotIn = (gap: number) => hotBefore[spans[2 * gap + 2]!]! - hotBefore[spans[2 * gap + 1]!]!;
+    const hotIn = this.#hotInGaps(spans); // current: #coldSpans rebuilt hotBefore after promoting
     const closed = gapsToClose(count, MAX_REARM_SPANS, hotIn);
     const probation = this.#options.promoteAfter - 1;
     let demoted = false;
@@ -334,8 +333,14 @@ class DirtyPageStrategy implements RestoreStrategy {
   #auditSpans(demote: Uint32Array): Uint32Array {
     const count = demote.length / 2;
     if (count <= MAX_REARM_SPANS) return demote;
-    const hotBefore = this.#hotBefore; // current: the demoted pages are still hot here
-    return mergeGaps(demote, gapsToClose(count, MAX_REARM_SPANS, (gap) => hotBefore[demote[2 * gap + 2]!]! - hotBefore[demote[2 * gap + 1]!]!));
+    // hotBefore is current here, and the demoted pages still count as hot (they are no gap's).
+    return mergeGaps(demote, gapsToClose(count, MAX_REARM_SPANS, this.#hotInGaps(demote)));
+  }
+
+  /** For [start, end) spans: the number of hot pages in the gap after span `gap` (hotBefore must be current). */
+  #hotInGaps(spans: Uint32Array): (gap: number) => number {
+    const hotBefore = this.#hotBefore;
+    return (gap) => hotBefore[spans[2 * gap + 2]!]! - hotBefore[spans[2 * gap + 1]!]!;
   }
 
   /**
