@@ -93,11 +93,9 @@ class DirtyPageStrategy implements RestoreStrategy {
    */
   #lastWritten: Uint32Array;
   #streak: Uint8Array;
-  /** Audits so far. */
-  #audits = 0;
   /** Per tracked page: the reset at which an audit demoted it (0: not since its last promotion). */
   #auditDemotedAt: Uint32Array;
-  /** Per tracked page: audits are skipped for it until this audit number. */
+  /** Per tracked page: audits are skipped for it until this audit number (#auditNumber). */
   #exemptUntil: Uint32Array;
   /** Per tracked page: log2 of its next exemption (grows each time it comes back after an audit). */
   #exemptLevel: Uint8Array;
@@ -140,7 +138,7 @@ class DirtyPageStrategy implements RestoreStrategy {
     const reset = ++this.#resets;
     // Lists every written page, hot ones included (they are never write-protected).
     const written = this.#addon.scanWritten(buf, 0, this.#tracked, false);
-    const demote = this.#auditDue(reset) ? this.#unchangedHotPages(buf) : null;
+    const demote = this.#auditDue(reset) ? this.#unchangedHotPages(buf, reset) : null;
     // Copy before re-protecting: the copy writes the pages, and they are already writable, so it
     // costs no faults; re-arming afterwards leaves them protected and clean. The overlay's pages
     // the call did not write still hold the overlay's bytes.
@@ -308,8 +306,8 @@ class DirtyPageStrategy implements RestoreStrategy {
    * Hot pages equal to the baseline right now (before the copy): the last call did not change
    * them. Pages exempt from this audit (they came back right after earlier ones) are left hot.
    */
-  #unchangedHotPages(buf: ArrayBuffer): Uint32Array {
-    const audit = ++this.#audits;
+  #unchangedHotPages(buf: ArrayBuffer, reset: number): Uint32Array {
+    const audit = this.#auditNumber(reset);
     const changed = this.#addon.diffPages(buf, this.#baseline, this.#hotRanges);
     const keep = new Uint8Array(this.#isHot.length);
     for (let i = 0; i < changed.length; i += 2) keep.fill(1, changed[i]!, changed[i + 1]!);
@@ -359,7 +357,12 @@ class DirtyPageStrategy implements RestoreStrategy {
     }
     const level = Math.min(this.#exemptLevel[p]! + 1, MAX_EXEMPT_LEVEL);
     this.#exemptLevel[p] = level;
-    this.#exemptUntil[p] = this.#audits + 2 ** level;
+    this.#exemptUntil[p] = this.#auditNumber(reset) + 2 ** level;
+  }
+
+  /** Which audit a reset is, or follows: audits fall on multiples of auditEvery (> 0 here). */
+  #auditNumber(reset: number): number {
+    return Math.floor(reset / this.#options.auditEvery);
   }
 
   /** Rebuilds hotRanges, hotBefore and hotCount from isHot. */
