@@ -60,6 +60,7 @@ export function makePlan(quick: boolean, workloads: string[]): Plan {
         fork: { maxN: 50, budgetMs: 500, minN: 2, warmup: 1 },
         statesForMemory: 4,
         childRounds: 1,
+        treeWalkRequests: 10,
         workers: 2,
       }
     : {
@@ -77,6 +78,7 @@ export function makePlan(quick: boolean, workloads: string[]): Plan {
         fork: { maxN: 500, budgetMs: 3000, minN: 3, warmup: 1 },
         statesForMemory: 16,
         childRounds: 4,
+        treeWalkRequests: 60,
         workers: 2,
       };
 }

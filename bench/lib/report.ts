@@ -96,6 +96,11 @@ export function renderMarkdown(res: Results): string {
     out.push("");
     out.push("p50 … max are per fork request (all K branches, over HTTP); branch p50 / p99 is one branch's own cost in its executor (`restore_ms + exec_ms` of each result).");
     for (const f of b.forks) if (f.first_forks_per_s?.length) out.push(`First ${f.first_forks_per_s.length} fork requests at K = ${f.branches} (not in the row above): ${f.first_forks_per_s.join(", ")} forks/s.`);
+    if (b.tree_walk) {
+      const w = b.tree_walk;
+      out.push("");
+      out.push(`Tree walk (executors move between states at almost every branch, as in MCTS): ${w.requests} fork requests of ${w.branches} checkpointing branches, each from a state picked among the ${w.states} the walk made so far: ${w.forks_per_s} forks/s; per request p50 ${fmt(w.p50_ms)}, p90 ${fmt(w.p90_ms)}, p99 ${fmt(w.p99_ms)} ms.`);
+    }
     if (b.fresh?.length) {
       out.push("");
       out.push("Daemons fresh from boot (a new `arbor serve` per round, the state made, then 5 fork requests at K = 256; rounds alternate the two configs; startup is spawn to listening):");

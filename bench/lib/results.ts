@@ -28,6 +28,8 @@ export interface Plan {
   statesForMemory: number;
   /** Rounds of 250 checkpointing branches (children of the branching state) for memory per child. */
   childRounds: number;
+  /** Fork requests (8 checkpointing branches each) of the tree walk, each from a different state. */
+  treeWalkRequests: number;
   workers: number;
 }
 
@@ -77,6 +79,8 @@ export interface Branching {
   forks: ForkRow[];
   /** Fresh daemons' first fork requests, with and without the startup warm-up. */
   fresh?: FreshForks[];
+  /** Fork requests that each start from a different state of a growing tree (bench/sections/tree-walk.ts). */
+  tree_walk?: TreeWalk;
   /** `bytes` from GET /v1/states/{id}, per state. */
   state_bytes?: number;
   /** Growth of the daemon's process tree RSS per stored state. */
@@ -86,6 +90,19 @@ export interface Branching {
   children_measured?: number;
   child_bytes?: number;
   rss_per_child_kb?: number;
+}
+
+export interface TreeWalk {
+  requests: number;
+  branches: number;
+  /** States the walk made (deleted afterwards). */
+  states: number;
+  /** Branches per second of fork-request time. */
+  forks_per_s: number;
+  /** Per fork request. */
+  p50_ms: number;
+  p90_ms: number;
+  p99_ms: number;
 }
 
 export interface MemoryReport {

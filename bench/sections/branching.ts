@@ -6,17 +6,21 @@
 //   memory per stored state            `bytes` from GET /v1/states/{id}, and the growth of the
 //                                      daemon's process tree RSS over plan.statesForMemory states, and
 //                                      per child over plan.childRounds × 250 one-variable children
+//   tree walk                          plan.treeWalkRequests fork requests, each from another state of
+//                                      a tree the walk grows (./tree-walk.ts)
 // A daemon without states (404 on POST /v1/states) is reported as "not available in this build".
 import { Pool } from "undici";
 import { jsonCaller, type Reply } from "../lib/json-call.ts";
 import { treeMemory } from "../lib/machine.ts";
 import type { Branching, ForkRow, Plan } from "../lib/results.ts";
 import { measureFor, Recorder, round } from "../lib/stats.ts";
+import { treeWalk } from "./tree-walk.ts";
 
 export const STATE_SETUP = "big = list(range(10**5))\nd = {i: str(i) for i in range(10**4)}";
 export const BRANCH_CODE = "print(len(big) + len(d))";
 const BRANCH_EXPECT = "110000\n";
 const FIRST_REQUESTS = 5;
+const TREE_WALK_BRANCHES = 8;
 
 function describe(r: Reply): string {
   const code = r.body?.error?.code;
@@ -101,6 +105,16 @@ export async function branchingSection(plan: Plan, url: string, daemonPid: numbe
       };
       out.forks.push(row);
       log(`fork K=${k}: p50 ${s.p50_ms} ms per request, ${row.forks_per_s} forks/s (n=${s.n}); first ${FIRST_REQUESTS} requests: ${firsts.join(", ")} forks/s`);
+    }
+
+    if (plan.treeWalkRequests > 0) {
+      try {
+        out.tree_walk = await treeWalk(call, id, plan.treeWalkRequests, TREE_WALK_BRANCHES);
+        const w = out.tree_walk;
+        log(`tree walk: ${w.requests} fork requests of ${w.branches} checkpointing branches, each from another state: ${w.forks_per_s} forks/s, p50 ${w.p50_ms} ms per request`);
+      } catch (e) {
+        problems.push(e instanceof Error ? e.message : String(e));
+      }
     }
 
     if (daemonPid !== null && plan.statesForMemory > 0) {

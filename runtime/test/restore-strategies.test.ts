@@ -557,6 +557,59 @@ describe("dirty strategy: hot pages (left writable, copied back at every reset)"
     assert.ok(Buffer.from(memory.buffer).equals(want), "memory is the baseline plus the state's pages");
   });
 
+  test("untrackedView: pages written through it are clean at once (hot pages stay hot), and a call's writes to them are put back", (t: TestContext) => {
+    if (!probe.ok) return t.skip(probe.reason);
+    if (!loadNative().addon?.shareWithAlias) return t.skip("the addon was built without shareWithAlias");
+    const { memory, baseline, strategy } = setup(31, { promoteAfter: 2, auditEvery: 0 });
+    for (let i = 0; i < 2; i++) {
+      touch(memory, [101], i);
+      strategy.reset();
+    }
+    assert.deepEqual(sorted(strategy.hotPages?.() ?? []), [101]);
+    const view = strategy.untrackedView?.();
+    assert.ok(view, "the dirty strategy offers an untracked view");
+    assert.equal(view.length, baseline.length);
+    // A state being entered: a hot page, cold pages, one at the baseline's last page.
+    const last = baseline.length / HOST_PAGE - 1;
+    const state = new Map<number, Uint8Array>();
+    for (const p of [100, 101, 102, 300, last]) {
+      state.set(p, new Uint8Array(HOST_PAGE).fill((p * 7 + 1) & 0xff));
+      view.set(state.get(p)!, p * HOST_PAGE);
+    }
+    const memoryPage = (p: number) => Buffer.from(memory.buffer, p * HOST_PAGE, HOST_PAGE);
+    for (const [p, bytes] of state) assert.ok(memoryPage(p).equals(bytes), `page ${p} reads the state's bytes`);
+    assert.deepEqual(sorted(strategy.writtenPages() ?? []), [101], "nothing but the hot page reads as written");
+    // A call writes a cold page of the state, the hot page and a page outside the state: tracked.
+    touch(memory, [100, 101, 200], 5);
+    assert.deepEqual(sorted(strategy.writtenPages() ?? []), [100, 101, 200]);
+    strategy.reset(state);
+    const want = Buffer.from(baseline);
+    for (const [p, bytes] of state) want.set(bytes, p * HOST_PAGE);
+    assert.ok(Buffer.from(memory.buffer).equals(want), "memory is the baseline plus the state's pages");
+    assert.deepEqual(sorted(strategy.hotPages?.() ?? []), [101]);
+    // Leaving the state through the view: the baseline again, with nothing to restore.
+    for (const p of state.keys()) view.set(baseline.subarray(p * HOST_PAGE, (p + 1) * HOST_PAGE), p * HOST_PAGE);
+    assert.deepEqual(sorted(strategy.writtenPages() ?? []), [101]);
+    strategy.reset();
+    assert.equal(mismatch(memory, baseline), null);
+  });
+
+  test("untrackedView: none with alias off, and memory grown past the baseline stays outside it", (t: TestContext) => {
+    if (!probe.ok) return t.skip(probe.reason);
+    const off = setup(37, { alias: false }).strategy;
+    assert.equal(off.untrackedView?.(), undefined);
+    if (!loadNative().addon?.shareWithAlias) return t.skip("the addon was built without shareWithAlias");
+    const { memory, baseline, strategy } = setup(37, {});
+    memory.grow(2);
+    strategy.reset();
+    assert.equal(strategy.untrackedView?.()?.length, baseline.length);
+    // A write past the baseline is tracked and zeroed like before.
+    touch(memory, [baseline.length / HOST_PAGE + 3], 1);
+    assert.ok(sorted(strategy.writtenPages() ?? []).includes(baseline.length / HOST_PAGE + 3));
+    strategy.reset();
+    assert.equal(mismatch(memory, baseline), null);
+  });
+
   test("fewSpans: runs of adjacent pages, the narrowest gaps closed down to the bound, pages past the limit left out", () => {
     assert.deepEqual([...fewSpans(Uint32Array.of(1, 2, 3, 10, 12, 50), 100, 8)], [1, 4, 10, 11, 12, 13, 50, 51]);
     assert.deepEqual([...fewSpans(Uint32Array.of(1, 2, 3, 10, 12, 50), 100, 2)], [1, 13, 50, 51]);

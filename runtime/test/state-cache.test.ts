@@ -93,18 +93,21 @@ describe("state cache", () => {
   test("a job that forgets the state the executor rests in and enters another gets there in one pass", () => {
     run("1", "c5");
     assert.equal(states.currentId, "c5");
-    const strategy = interp.strategy as { markClean?: (pages: Uint32Array) => void };
-    const passes: number[] = [];
-    const markClean = strategy.markClean!.bind(strategy);
-    strategy.markClean = (pages) => {
-      passes.push(pages.length);
-      markClean(pages);
+    // One pass of page writes: through the strategy's untracked view when it has one (it is
+    // asked once per pass), else followed by one markClean.
+    const strategy = interp.strategy as { markClean?: (pages: Uint32Array) => void; untrackedView?: () => Uint8Array | undefined };
+    const spied = strategy.untrackedView?.() ? "untrackedView" : "markClean";
+    const passes: string[] = [];
+    const original = (strategy[spied] as (...a: unknown[]) => unknown).bind(strategy);
+    (strategy as Record<string, unknown>)[spied] = (...args: unknown[]) => {
+      passes.push(spied);
+      return original(...args);
     };
     try {
       const { outcome } = execute(interp, null, { code: "(x, len(moves))", ...LIMITS, base_state: "c6", forget_states: ["c5"] }, 0, states);
       assert.equal(outcome.result, "(6, 10)", JSON.stringify(outcome.error));
     } finally {
-      delete strategy.markClean; // the prototype's again
+      delete (strategy as Record<string, unknown>)[spied]; // the prototype's again
     }
     restore();
     assert.equal(passes.length, 1, `page passes: ${passes.join(", ")}`);
@@ -127,5 +130,29 @@ describe("state cache", () => {
       taken.enter(interp, null);
     }
     assert.equal(run("'squares' in globals()", null).result, "False");
+  });
+
+  // Last: it grows this interpreter's memory for good. Entering writes the pages below the
+  // baseline's end through the strategy's untracked view (dirty) and the ones past it with their
+  // traps lifted and set again; both must come back byte-identical, and a call's writes to either
+  // must be put back.
+  test("a state that grew memory past the baseline enters byte-identical, pages on both sides of its end", () => {
+    const base = interp.baseline.length;
+    const made = run("blob = bytes(range(256)) * (40 * 4096)\ntail = bytearray(blob[-4096:])", null, "grown");
+    assert.equal(made.status, "ok");
+    assert.ok(captured.get("grown")!.length > base, "the state's memory is larger than the baseline");
+    for (const move of ["c7", "grown", null, "grown"] as const) {
+      states.enter(interp, move);
+      if (move === "grown") assert.ok(memoryNow().equals(captured.get("grown")!), "memory after entering the grown state differs from its capture");
+    }
+    assert.equal(run("tail[0] = 7\n(len(blob), blob[-1], tail[0])", "grown").result, "(41943040, 255, 7)");
+    // The call may have grown memory further: that part is zero again.
+    const now = memoryNow();
+    const want = captured.get("grown")!;
+    assert.ok(now.subarray(0, want.length).equals(want), "a call's writes in the grown state were not all put back");
+    assert.ok(now.subarray(want.length).every((b) => b === 0), "memory the call grew is not zero again");
+    assert.equal(run("(len(blob), tail[0], tail[-1])", "grown").result, "(41943040, 0, 255)");
+    states.enter(interp, null);
+    assert.equal(run("'blob' in globals()", null).result, "False");
   });
 });

@@ -31,6 +31,9 @@ const ALL_CONFIGS = {
   "no-lazy": ["--no-wasm-lazy-compilation"],
   "no-lazy+no-dynamic-tiering": ["--no-wasm-lazy-compilation", "--no-wasm-dynamic-tiering"],
   "tiering-budget-180k": ["--wasm-tiering-budget=180000"],
+  // Speculative inlining of call_indirect (CPython calls through function pointers everywhere);
+  // off by default in V8 13.6 (Node 24).
+  "inline-indirect": ["--wasm-inlining-call-indirect", "--wasm-deopt"],
 };
 const CONFIGS = Object.entries(ALL_CONFIGS).filter(([k]) => !process.env.CONFIGS || process.env.CONFIGS.split(",").includes(k));
 

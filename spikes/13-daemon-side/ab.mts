@@ -3,7 +3,12 @@
 // GET /readyz, then the corpus at concurrency 1, 2 and 4, with each call's restore_wait_ms.
 // Run: node --import tsx spikes/13-daemon-side/ab.mts DIR_A DIR_B [rounds=6]
 // AB_ENV_B='{"KEY":"value"}' adds environment variables to B's daemon (the keep-awake patch);
-// AB_NICE_B=N renices B's executors to N before each of its blocks.
+// AB_NICE_B=N renices B's executors to N before each of its blocks; AB_NODE_ARGS_B="--flag ..."
+// gives B's daemon process Node flags (spike 19: --use-largepages=on); AB_SLICE_B=µs and
+// AB_EXEC_SLICE_B=µs give B's daemon threads / executor threads an EEVDF slice before each of its
+// blocks, through spikes/19-process-knobs/build/setslice (built by its README's command).
+import { execFileSync } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { setPriority } from "node:os";
 import { Pool } from "undici";
 import { startDaemon, waitIdle } from "../../bench/lib/daemon.ts";
@@ -15,6 +20,12 @@ if (!dirA || !dirB) throw new Error("usage: ab.mts DIR_A DIR_B [rounds]");
 const rounds = Number(roundsArg ?? 6);
 const envB = JSON.parse(process.env.AB_ENV_B ?? "{}") as Record<string, string>;
 const niceB = Number(process.env.AB_NICE_B ?? 0);
+const nodeArgsB = process.env.AB_NODE_ARGS_B?.split(" ").filter(Boolean);
+const sliceB = process.env.AB_SLICE_B;
+const execSliceB = process.env.AB_EXEC_SLICE_B;
+const SETSLICE = new URL("../19-process-knobs/build/setslice", import.meta.url).pathname;
+const threadsOf = (pid: number) => readdirSync(`/proc/${pid}/task`);
+const setSlice = (us: string, pids: number[]) => execFileSync(SETSLICE, [us, ...pids.flatMap(threadsOf)], { stdio: "ignore" });
 
 interface Call { wall: number; exec: number; wait: number }
 async function call(pool: Pool, code: string): Promise<Call> {
@@ -38,7 +49,7 @@ const pct = (a: number[], q: number) => [...a].sort((x, y) => x - y)[Math.min(a.
 const corpus = loadCorpus();
 const daemons = [
   await startDaemon(2, undefined, { checkout: dirA, config: { spares: 0 } }),
-  await startDaemon(2, undefined, { checkout: dirB, config: { spares: 0 }, env: envB }),
+  await startDaemon(2, undefined, { checkout: dirB, config: { spares: 0 }, env: envB, nodeArgs: nodeArgsB }),
 ];
 try {
   const pools = daemons.map((d) => new Pool(d.url, { connections: 4 }));
@@ -49,6 +60,8 @@ try {
       const pool = pools[i]!;
       await waitIdle(daemons[i]!.url);
       if (i === 1 && niceB !== 0) for (const pid of childPids(daemons[1]!.pid!)) setPriority(pid, niceB);
+      if (i === 1 && sliceB) setSlice(sliceB, [daemons[1]!.pid!]);
+      if (i === 1 && execSliceB) setSlice(execSliceB, childPids(daemons[1]!.pid!));
       const print: number[] = [];
       for (let n = 0; n < 1500; n++) print.push((await call(pool, "print(2+2)")).wall);
       const ready: number[] = [];

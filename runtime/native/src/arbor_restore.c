@@ -599,6 +599,64 @@ static napi_value js_map_private_fixed(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// shareWithAlias(buf, offset, length): ArrayBuffer
+// Moves buf[offset, offset+length) onto a memfd mapped MAP_SHARED at the same address (same
+// bytes), and returns a second mapping of that memfd: writes through it change the same pages
+// without touching the first mapping's page-table entries, so userfaultfd write-protect bits there
+// stay set and PAGEMAP_SCAN does not report those pages as written. Entering a state writes its
+// pages that way instead of lifting and setting write traps (spikes/20-entry-alias). The alias is
+// made resident up front; it is unmapped when the returned ArrayBuffer is collected. Nothing
+// changes in buf unless every step succeeded.
+static void unmap_alias(napi_env env, void* data, void* hint) {
+  (void)env;
+  munmap(data, (size_t)(uintptr_t)hint);
+}
+static napi_value js_share_with_alias(napi_env env, napi_callback_info info) {
+  napi_value argv[3], out;
+  uint8_t* base;
+  uint64_t off, len;
+  if (!arbor_get_args(env, info, 3, argv) || !get_buffer_range(env, argv, &base, &off, &len)) return NULL;
+  int fd = memfd_create("arbor-wasm-memory", MFD_CLOEXEC);
+  if (fd < 0) return throw_errno(env, "memfd_create", errno);
+  const char* what = NULL;
+  void* alias = MAP_FAILED;
+  if (ftruncate(fd, (off_t)len) != 0) what = "ftruncate(memfd)";
+  for (size_t done = 0; !what && done < len;) {
+    ssize_t w = pwrite(fd, base + off + done, len - done, (off_t)done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) what = "pwrite(memfd)";
+    else done += (size_t)w;
+  }
+  if (!what) {
+    alias = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (alias == MAP_FAILED) what = "mmap(alias)";
+  }
+  if (!what && madvise(alias, len, MADV_POPULATE_WRITE) != 0) what = "madvise(alias, MADV_POPULATE_WRITE)";
+  if (!what && mmap(base + off, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED) what = "mmap(MAP_SHARED|MAP_FIXED)";
+  // The new mapping starts without page-table entries: fill them now rather than with one fault
+  // per page in the first calls (the bytes are already there; failure here costs only speed).
+  if (!what) madvise(base + off, len, MADV_POPULATE_WRITE);
+  // A forked child would share these pages instead of copying them: keep both mappings out of
+  // any child (executors spawn nothing today; this keeps it so if one ever does).
+  if (!what) {
+    madvise(alias, len, MADV_DONTFORK);
+    madvise(base + off, len, MADV_DONTFORK);
+  }
+  int err = errno;
+  close(fd); // the two mappings keep the file
+  if (what) {
+    if (alias != MAP_FAILED) munmap(alias, len);
+    return throw_errno(env, what, err);
+  }
+  if (napi_create_external_arraybuffer(env, alias, len, unmap_alias, (void*)(uintptr_t)len, &out) != napi_ok) {
+    // V8 refused external buffers: memory stays correct (the shared mapping holds its bytes), only
+    // the alias is lost.
+    munmap(alias, len);
+    return arbor_throw_arg(env, "napi_create_external_arraybuffer failed");
+  }
+  return out;
+}
+
 // ---------- module ----------
 
 NAPI_MODULE_INIT() {
@@ -623,6 +681,7 @@ NAPI_MODULE_INIT() {
       {"diffPages", js_diff_pages},
       {"memfdFromBytes", js_memfd_from_bytes},
       {"mapPrivateFixed", js_map_private_fixed},
+      {"shareWithAlias", js_share_with_alias},
       {"inflateRawInto", arbor_inflate_raw_into},
       {"xorInto", arbor_xor_into},
       {"prefault", arbor_prefault},

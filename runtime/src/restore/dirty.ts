@@ -45,6 +45,11 @@ export interface DirtyOptions {
   maxHotPages?: number;
   /** Every this many resets, demote hot pages the last call left equal to the baseline (default 256; 0 = never). */
   auditEvery?: number;
+  /**
+   * Offer untrackedView(): the baseline's part of memory moves onto a memfd mapped twice, and
+   * pages written through the second mapping leave the write traps alone (default true).
+   */
+  alias?: boolean;
 }
 
 // Tuned on the workload corpus (spikes/10-realistic-restore): where the wasm memory's page
@@ -55,7 +60,7 @@ export interface DirtyOptions {
 // consecutive) and 15.4 ms without hot pages. Promoting at the first write was as fast on
 // realistic calls, but a one-off large call (making a state) left thousands of hot pages that
 // every fork branch then copied back: 1,235–1,646 forks/s at K = 256 against 1,683–2,299.
-const DEFAULTS: Required<DirtyOptions> = { hot: true, promoteAfter: 2, promoteWindow: 64, maxHotPages: 8192, auditEvery: 256 };
+const DEFAULTS: Required<DirtyOptions> = { hot: true, promoteAfter: 2, promoteWindow: 64, maxHotPages: 8192, auditEvery: 256, alias: true };
 
 /**
  * Re-protecting costs one PAGEMAP_SCAN ioctl per span, whatever its length, and each one flushes
@@ -77,6 +82,8 @@ class DirtyPageStrategy implements RestoreStrategy {
   readonly #address: bigint;
   readonly #options: Required<DirtyOptions>;
   #uffd: number;
+  /** memory[0, baseline length) through a second mapping: writes there set off no write trap. */
+  #alias: Uint8Array | undefined;
   /** Bytes from the start of memory registered for async WP; memory grown past this is untracked. */
   #tracked: number;
   #resets = 0;
@@ -115,6 +122,17 @@ class DirtyPageStrategy implements RestoreStrategy {
     // Start from a known state once (full copy); from then on only written pages are copied.
     new Uint8Array(buf).set(baseline);
     if (buf.byteLength > baseline.length) addon.madvise(buf, baseline.length, buf.byteLength - baseline.length, "dontneed");
+    // Before arming: entering a state then writes its pages through the alias instead of lifting
+    // and setting traps on their spans (964 pages in 117 runs: ~6–8 ms → ~0.2 ms in process,
+    // spikes/20-entry-alias). Calls pay the same per fault on the shared pages. An addon or
+    // kernel without it leaves the traps path, which is exact, only slower.
+    if (this.#options.alias && addon.shareWithAlias) {
+      try {
+        this.#alias = new Uint8Array(addon.shareWithAlias(buf, 0, baseline.length));
+      } catch {
+        this.#alias = undefined;
+      }
+    }
     this.#uffd = addon.uffdOpenAsyncWp().fd;
     try {
       this.#arm(buf, 0, buf.byteLength);
@@ -210,12 +228,17 @@ class DirtyPageStrategy implements RestoreStrategy {
     if (spans.length > 0) this.#addon.rearmRanges(this.#currentBuffer(), spans);
   }
 
+  untrackedView(): Uint8Array | undefined {
+    return this.#alias;
+  }
+
   hotPages(): Uint32Array {
     return expandRanges(this.#hotRanges);
   }
 
   dispose(): void {
     if (this.#uffd < 0) return;
+    this.#alias = undefined; // unmapped when collected; the memory keeps its bytes either way
     // Closing the userfaultfd unregisters every range; leftover WP bits are then ignored by the kernel.
     this.#addon.closeFd(this.#uffd);
     this.#uffd = -1;

@@ -71,6 +71,12 @@ export interface NativeRestore {
   memfdFromBytes(name: string, bytes: Uint8Array | ArrayBuffer): number;
   /** mmap(MAP_PRIVATE | MAP_FIXED) the file over buf[offset, offset+length), file offset = offset. */
   mapPrivateFixed(fd: number, buf: ArrayBuffer, offset: number, length: number): void;
+  /**
+   * Moves buf[offset, offset+length) onto a memfd mapped MAP_SHARED at the same address (same
+   * bytes) and returns a second mapping of it: writes through that one change the same memory
+   * without touching the first mapping's write-protect bits. Absent from addons built before it.
+   */
+  shareWithAlias?(buf: ArrayBuffer, offset: number, length: number): ArrayBuffer;
 }
 
 export type NativeLoad = { addon: NativeRestore; reason?: undefined } | { addon: null; reason: string };

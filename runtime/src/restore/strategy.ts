@@ -57,6 +57,13 @@ export interface RestoreStrategy {
    * spans covering them now (a few calls instead of one fault per page).
    */
   openForWrite?(pages: Uint32Array): void;
+  /**
+   * A view of memory[0, view.length) whose writes the strategy does not see: bytes written through
+   * it between calls count as clean, like pages written and then passed to markClean, without
+   * lifting or setting any write trap (dirty: a second mapping of the same pages). Pages past its
+   * end still go through openForWrite / markClean. Undefined when the strategy has none.
+   */
+  untrackedView?(): Uint8Array | undefined;
   dispose(): void;
 }
 
