@@ -137,7 +137,8 @@ export class StateCache {
     // fault per page (~17 µs each here: 1,000 pages took 17 ms, spikes/15-fork-warm-up).
     const direct = interp.strategy.untrackedView?.();
     const firstTracked = direct ? direct.length / HOST_PAGE : 0;
-    const tracked = pages.subarray(lowerBound(pages, firstTracked));
+    const split = pages.findIndex((page) => page >= firstTracked);
+    const tracked = split < 0 ? pages.subarray(pages.length) : pages.subarray(split);
     if (direct) for (const page of pages.subarray(0, pages.length - tracked.length)) direct.set(writes.get(page)!, page * HOST_PAGE);
     if (tracked.length > 0) {
       interp.strategy.openForWrite?.(tracked);
@@ -296,16 +297,4 @@ const ZERO_PAGE = new Uint8Array(HOST_PAGE);
 function pageOf(baseline: Uint8Array, page: number): Uint8Array {
   const start = page * HOST_PAGE;
   return start < baseline.length ? baseline.subarray(start, start + HOST_PAGE) : ZERO_PAGE;
-}
-
-/** The index of the first element >= value in a sorted array (its length when there is none). */
-function lowerBound(sorted: Uint32Array, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
