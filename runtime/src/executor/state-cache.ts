@@ -137,9 +137,10 @@ export class StateCache {
     // fault per page (~17 µs each here: 1,000 pages took 17 ms, spikes/15-fork-warm-up).
     const direct = interp.strategy.untrackedView?.();
     const firstTracked = direct ? direct.length / HOST_PAGE : 0;
-    const split = pages.findIndex((page) => page >= firstTracked);
-    const tracked = split < 0 ? pages.subarray(pages.length) : pages.subarray(split);
-    if (direct) for (const page of pages.subarray(0, pages.length - tracked.length)) direct.set(writes.get(page)!, page * HOST_PAGE);
+    const found = pages.findIndex((page) => page >= firstTracked);
+    const split = found < 0 ? pages.length : found;
+    if (direct) for (const page of pages.subarray(0, split)) direct.set(writes.get(page)!, page * HOST_PAGE);
+    const tracked = pages.subarray(split);
     if (tracked.length > 0) {
       interp.strategy.openForWrite?.(tracked);
       const view = new Uint8Array(memory.buffer);
