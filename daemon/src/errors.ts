@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   state_not_found: { status: 404, message: "No such state; it may have expired or been deleted." },
   batch_not_found: { status: 404, message: "No such batch; it may have expired." },
   method_not_allowed: { status: 405, message: "The route does not support this method." },
+  not_acceptable: { status: 406, message: "The response types the Accept header allows cannot be served." },
   state_incompatible: { status: 409, message: "The state was made by an interpreter image or state format this daemon cannot load." },
   payload_too_large: { status: 413, message: "The request body is too large." },
   unsupported_media_type: { status: 415, message: "The request body must be application/json." },
@@ -90,6 +91,7 @@ export const errors = {
       message: `Method ${method} is not allowed here; use ${allowed.join(", ")}.`,
       details: { allowed },
     }),
+  notAcceptable: (message?: string, details?: unknown) => new ArborError("not_acceptable", { message, details }),
   payloadTooLarge: (message?: string, details?: unknown) =>
     new ArborError("payload_too_large", { message, details }),
   unsupportedMediaType: (message?: string) => new ArborError("unsupported_media_type", { message }),

@@ -68,6 +68,7 @@ test("every helper builds an error whose status matches the registry", () => {
     errors.stateIncompatible("st_1", { problem: "image", found: "a", expected: "b" }, "another image"),
     errors.batchNotFound("bt_1"),
     errors.methodNotAllowed("PUT", ["GET", "DELETE"]),
+    errors.notAcceptable(),
     errors.payloadTooLarge(),
     errors.unsupportedMediaType(),
     errors.overloaded(2),

@@ -94,7 +94,8 @@ describe("HTTP API fuzzing", () => {
           checkAnswer(r.status, r.text);
         },
       ),
-      { numRuns: 150 },
+      // The first example was a counterexample once: the MCP transport's own error shape (fixed).
+      { numRuns: 150, examples: [["POST", "/mcp", "application/json", "0"]] },
     );
   });
 

@@ -139,6 +139,35 @@ describe("/mcp over HTTP", () => {
     assert.equal(((await res.body.json()) as any).error.code, "unauthorized");
   });
 
+  // Found by the HTTP fuzzer: the transport refused these with a JSON-RPC error object (a numeric
+  // code) where every other non-2xx answer has the API's envelope.
+  test("a request the transport refuses gets the API's error envelope, the JSON-RPC error in details", async () => {
+    const post = async (accept: string, body: string) => {
+      const res = await request(`${base}/mcp`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept, authorization: `Bearer ${KEY}` },
+        body,
+      });
+      return { status: res.statusCode, body: (await res.body.json()) as any };
+    };
+    const noStream = await post("application/json", JSON.stringify(initialize));
+    assert.equal(noStream.status, 406);
+    assert.equal(noStream.body.error.code, "not_acceptable");
+    assert.match(noStream.body.error.message, /text\/event-stream/);
+    assert.equal(noStream.body.error.details.jsonrpc_error.code, -32000);
+
+    const notAMessage = await post("application/json, text/event-stream", "0");
+    assert.equal(notAMessage.status, 400);
+    assert.equal(notAMessage.body.error.code, "invalid_request");
+    assert.equal(typeof notAMessage.body.error.details.jsonrpc_error.code, "number");
+
+    // A valid request still gets the transport's own 200 answer.
+    const ok = await post("application/json, text/event-stream", JSON.stringify(initialize));
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body.jsonrpc, "2.0");
+    assert.equal(typeof ok.body.result.serverInfo.name, "string");
+  });
+
   test("is stateless: GET (no server stream) answers 405", async () => {
     const res = await request(`${base}/mcp`, { headers: { authorization: `Bearer ${KEY}` } });
     assert.equal(res.statusCode, 405);

@@ -1,13 +1,15 @@
 // POST /mcp: MCP over streamable HTTP, stateless: a fresh server and transport per request, so
 // nothing is kept between requests (as nothing is kept between calls). Admission (503, 401 with
 // the tenant's Bearer key) runs first, as on /v1. Replies are plain JSON (enableJsonResponse):
-// the tool sends no notifications, and fastify keeps its hooks (x-request-id, metrics).
+// the tool sends no notifications, and fastify keeps its hooks (x-request-id, metrics). A request
+// the transport refuses gets the API's error envelope like any other non-2xx answer.
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { addAdmission, tenantOf } from "../http/admission.ts";
 import type { Services } from "../services.ts";
 import { localRunPython } from "./local.ts";
 import { createMcpServer } from "./tool.ts";
+import { transportRefusal } from "./transport-errors.ts";
 import { registerToolTools } from "../tools/mcp.ts";
 
 export function mcpRoutes(services: Services): FastifyPluginAsync {
@@ -23,7 +25,10 @@ export function mcpRoutes(services: Services): FastifyPluginAsync {
       // A client that goes away cancels its call: closing the server aborts the tool's signal.
       reply.raw.on("close", () => void server.close());
       await server.connect(transport);
-      return transport.handleRequest(webRequest(request), { parsedBody: request.body });
+      const response = await transport.handleRequest(webRequest(request), { parsedBody: request.body });
+      const refusal = await transportRefusal(response);
+      if (refusal) throw refusal;
+      return response;
     });
   };
 }

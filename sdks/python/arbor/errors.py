@@ -22,6 +22,7 @@ __all__ = [
     "StateNotFoundError",
     "BatchNotFoundError",
     "MethodNotAllowedError",
+    "NotAcceptableError",
     "PayloadTooLargeError",
     "UnsupportedMediaTypeError",
     "OverloadedError",
@@ -99,6 +100,10 @@ class MethodNotAllowedError(ArborError):
     pass
 
 
+class NotAcceptableError(ArborError):
+    pass
+
+
 class PayloadTooLargeError(ArborError):
     pass
 
@@ -152,6 +157,7 @@ ERROR_CLASSES: Dict[str, Type[ArborError]] = {
     "batch_not_found": BatchNotFoundError,
     "state_incompatible": StateIncompatibleError,
     "method_not_allowed": MethodNotAllowedError,
+    "not_acceptable": NotAcceptableError,
     "payload_too_large": PayloadTooLargeError,
     "unsupported_media_type": UnsupportedMediaTypeError,
     "overloaded": OverloadedError,

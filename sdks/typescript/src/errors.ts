@@ -41,6 +41,7 @@ export class StateNotFoundError extends ArborError {}
 export class BatchNotFoundError extends ArborError {}
 export class StateIncompatibleError extends ArborError {}
 export class MethodNotAllowedError extends ArborError {}
+export class NotAcceptableError extends ArborError {}
 export class PayloadTooLargeError extends ArborError {}
 export class UnsupportedMediaTypeError extends ArborError {}
 export class OverloadedError extends ArborError {}
@@ -85,6 +86,7 @@ export const ERROR_CLASSES: Readonly<Record<string, ArborErrorClass>> = Object.f
   batch_not_found: BatchNotFoundError,
   state_incompatible: StateIncompatibleError,
   method_not_allowed: MethodNotAllowedError,
+  not_acceptable: NotAcceptableError,
   payload_too_large: PayloadTooLargeError,
   unsupported_media_type: UnsupportedMediaTypeError,
   overloaded: OverloadedError,

@@ -14,6 +14,7 @@ export {
   InvalidRequestError,
   LimitExceededError,
   MethodNotAllowedError,
+  NotAcceptableError,
   NotFoundError,
   OverloadedError,
   PayloadTooLargeError,
