@@ -70,7 +70,7 @@ const expectedWritten = (strategy: RestoreStrategy, touched: Iterable<number>): 
 
 /** The memcpy reference and a do-nothing strategy, local to this file, to check the checker. */
 function noopStrategy(): RestoreStrategy {
-  return { name: "memcpy", reset: () => ({ pagesRestored: 0, grownBytesCleared: 0 }), writtenPages: () => null, dispose() {} };
+  return { name: "memcpy", reset: () => ({ pagesRestored: 0, grownBytesCleared: 0 }), writtenPages: () => null, writeClean() {}, dispose() {} };
 }
 
 test("the checker catches a reset that copies nothing", () => {
@@ -227,14 +227,8 @@ for (const factory of factories) {
         for (const [page, bytes] of overlay) if ((page + 1) * HOST_PAGE <= length) want.set(bytes, page * HOST_PAGE);
         return want;
       };
-      // Entering the state (StateCache.enter): traps lifted, its pages written, then marked clean.
-      const enter = (pages: number[]) => {
-        const list = Uint32Array.from(pages).sort();
-        strategy.openForWrite?.(list);
-        const view = new Uint8Array(memory.buffer);
-        for (const page of pages) view.set(overlay.get(page)!, page * HOST_PAGE);
-        strategy.markClean?.(list);
-      };
+      // Entering the state (StateCache.enter): its pages written as clean pages.
+      const enter = (pages: number[]) => strategy.writeClean(Uint32Array.from(pages).sort(), (page) => overlay.get(page)!);
       const overlayPages = [...overlay.keys()];
       enter(overlayPages);
       for (let cycle = 0; cycle < 120; cycle++) {
@@ -257,13 +251,10 @@ for (const factory of factories) {
         const now = Buffer.from(memory.buffer);
         assert.ok(now.equals(expected(now.length)), `cycle ${cycle}: memory is not baseline + overlay`);
       }
-      // Leaving the state (StateCache.enter(null)): its pages get the baseline's bytes back, marked
-      // clean; from then on a plain reset keeps memory at the baseline.
+      // Leaving the state (StateCache.enter(null)): its pages get the baseline's bytes back as clean
+      // pages; from then on a plain reset keeps memory at the baseline.
       const leaving = Uint32Array.from(overlay.keys()).sort();
-      strategy.openForWrite?.(leaving);
-      const view = new Uint8Array(memory.buffer);
-      for (const page of overlay.keys()) view.set(page < basePages ? baseline.subarray(page * HOST_PAGE, (page + 1) * HOST_PAGE) : new Uint8Array(HOST_PAGE), page * HOST_PAGE);
-      strategy.markClean?.(leaving);
+      strategy.writeClean(leaving, (page) => (page < basePages ? baseline.subarray(page * HOST_PAGE, (page + 1) * HOST_PAGE) : new Uint8Array(HOST_PAGE)));
       scribble(memory, 20, next);
       strategy.reset();
       assert.equal(mismatch(memory, baseline), null, "after leaving the state: the baseline again");
@@ -534,7 +525,7 @@ describe("dirty strategy: hot pages (left writable, copied back at every reset)"
     assert.deepEqual(sorted(strategy.hotPages?.() ?? []), [101]);
     // 12 runs of pages to write (a state being entered), one hot page between two of them.
     const pages = Uint32Array.of(100, 102, 104, 300, 302, 500, 900, 901, 1500, 1502, 3000, 6000);
-    strategy.openForWrite?.(pages);
+    strategy.openForWrite(pages);
     // An unprotected page reads as written: every page to write is open, in at most 8 spans.
     const open = sorted(strategy.writtenPages() ?? []);
     for (const p of pages) assert.ok(open.includes(p), `page ${p} is still write-protected`);
@@ -546,7 +537,7 @@ describe("dirty strategy: hot pages (left writable, copied back at every reset)"
       state.set(p, new Uint8Array(HOST_PAGE).fill(p & 0xff));
       view.set(state.get(p)!, p * HOST_PAGE);
     }
-    strategy.markClean?.(pages);
+    strategy.markClean(pages);
     assert.deepEqual(sorted(strategy.writtenPages() ?? []), [], "written, gap and hot pages are all protected and clean");
     // Writes after that are tracked: a gap page, the hot page and a page of the state.
     touch(memory, [103, 101, 300], 3);
@@ -566,7 +557,7 @@ describe("dirty strategy: hot pages (left writable, copied back at every reset)"
       strategy.reset();
     }
     assert.deepEqual(sorted(strategy.hotPages?.() ?? []), [101]);
-    const view = strategy.untrackedView?.();
+    const view = strategy.untrackedView();
     assert.ok(view, "the dirty strategy offers an untracked view");
     assert.equal(view.length, baseline.length);
     // A state being entered: a hot page, cold pages, one at the baseline's last page.
@@ -597,12 +588,12 @@ describe("dirty strategy: hot pages (left writable, copied back at every reset)"
   test("untrackedView: none with alias off, and memory grown past the baseline stays outside it", (t: TestContext) => {
     if (!probe.ok) return t.skip(probe.reason);
     const off = setup(37, { alias: false }).strategy;
-    assert.equal(off.untrackedView?.(), undefined);
+    assert.equal(off.untrackedView(), undefined);
     if (!loadNative().addon?.shareWithAlias) return t.skip("the addon was built without shareWithAlias");
     const { memory, baseline, strategy } = setup(37, {});
     memory.grow(2);
     strategy.reset();
-    assert.equal(strategy.untrackedView?.()?.length, baseline.length);
+    assert.equal(strategy.untrackedView()?.length, baseline.length);
     // A write past the baseline is tracked and zeroed like before.
     touch(memory, [baseline.length / HOST_PAGE + 3], 1);
     assert.ok(sorted(strategy.writtenPages() ?? []).includes(baseline.length / HOST_PAGE + 3));

@@ -8,7 +8,7 @@
 // (a byte budget), so moving between a few hot states decompresses nothing.
 //
 // Entering state S writes the pages where S differs from what memory holds (the previous state
-// or the snapshot) and marks them clean for the restore strategy; while S is current, every
+// or the snapshot), as clean pages for the restore strategy (RestoreStrategy.writeClean); while S is current, every
 // reset puts S's pages back in place of the snapshot's (Interpreter.reset(overlay)), so a call
 // on S costs what it wrote, not the size of S.
 import { deflateRawSync } from "node:zlib";
@@ -130,23 +130,8 @@ export class StateCache {
       }
     }
     if (target) for (const [page, bytes] of target.pages) if (!from?.pages.has(page)) writes.set(page, bytes);
-    const pages = Uint32Array.from(writes.keys()).sort();
-    // Where the strategy offers a view its write tracking does not see, the pages go through it:
-    // no trap to lift or set (spikes/20-entry-alias). The rest (memory grown past it, or every
-    // page without one) has its traps lifted in a few spans first, a few calls instead of one
-    // fault per page (~17 µs each here: 1,000 pages took 17 ms, spikes/15-fork-warm-up).
-    const direct = interp.strategy.untrackedView?.();
-    const firstTracked = direct ? direct.length / HOST_PAGE : 0;
-    const found = pages.findIndex((page) => page >= firstTracked);
-    const split = found < 0 ? pages.length : found;
-    if (direct) for (const page of pages.subarray(0, split)) direct.set(writes.get(page)!, page * HOST_PAGE);
-    const tracked = pages.subarray(split);
-    if (tracked.length > 0) {
-      interp.strategy.openForWrite?.(tracked);
-      const view = new Uint8Array(memory.buffer);
-      for (const page of tracked) view.set(writes.get(page)!, page * HOST_PAGE);
-      interp.strategy.markClean?.(tracked);
-    }
+    // Written so they count as clean: the next reset leaves them alone unless a call writes them.
+    interp.strategy.writeClean(Uint32Array.from(writes.keys()).sort(), (page) => writes.get(page)!);
     // Files: back to the snapshot's tree, then the target's delta (small next to the pages).
     if (from) interp.engine.files.reset();
     if (target) interp.engine.files.apply(target.fs);

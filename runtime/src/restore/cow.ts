@@ -1,7 +1,7 @@
 // "cow" strategy: the baseline lives in a sealed memfd mapped MAP_PRIVATE over the wasm memory.
 // Writes get private copies; a reset maps the file again (MAP_FIXED), discarding every copy at once.
 // The price is paid during the next call instead: every page it touches faults again.
-import { HOST_PAGE, type PageOverlay, type Probe, type ResetStats, type RestoreStrategy, type StrategyFactory } from "./strategy.ts";
+import { HOST_PAGE, writePages, type PageOverlay, type Probe, type ResetStats, type RestoreStrategy, type StrategyFactory } from "./strategy.ts";
 import { assertBaselineFits, errorText, expandRanges, loadNative, type NativeRestore } from "./native.ts";
 
 class CowStrategy implements RestoreStrategy {
@@ -44,6 +44,11 @@ class CowStrategy implements RestoreStrategy {
     if (!this.#canScan) return null;
     const buf = this.#currentBuffer();
     return expandRanges(this.#addon.scanPrivatelyModified(buf, 0, buf.byteLength));
+  }
+
+  // The pages become private copies (and read as written); a reset maps the file again anyway.
+  writeClean(pages: Uint32Array, bytesOf: (page: number) => Uint8Array): void {
+    writePages(this.#memory, pages, bytesOf);
   }
 
   dispose(): void {

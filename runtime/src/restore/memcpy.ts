@@ -1,7 +1,7 @@
 // The strategy that always works: copy the whole baseline back and zero what the call grew.
 // ~2 ms for Pyodide's 30 MiB heap on this machine; the floor the others are measured against.
 import type { PageOverlay, ResetStats, RestoreStrategy, StrategyFactory } from "./strategy.ts";
-import { HOST_PAGE } from "./strategy.ts";
+import { HOST_PAGE, writePages } from "./strategy.ts";
 
 class MemcpyRestore implements RestoreStrategy {
   readonly name = "memcpy" as const;
@@ -21,6 +21,10 @@ class MemcpyRestore implements RestoreStrategy {
 
   writtenPages(): Uint32Array | null {
     return null;
+  }
+
+  writeClean(pages: Uint32Array, bytesOf: (page: number) => Uint8Array): void {
+    writePages(this.memory, pages, bytesOf);
   }
 
   dispose(): void {}

@@ -24,8 +24,8 @@ export interface ResetStats {
 /**
  * Pages to put back instead of the baseline's: the checkpointed state the interpreter rests in
  * between calls (host-page index → 4 KiB of bytes). They count as clean for the next call. The
- * overlay must already be in memory when the call starts (StateCache.enter writes it and marks it
- * clean): a strategy that tracks writes puts back only the overlay pages the call wrote.
+ * overlay must already be in memory when the call starts (StateCache.enter puts it there with
+ * writeClean): a strategy that tracks writes puts back only the overlay pages the call wrote.
  */
 export type PageOverlay = ReadonlyMap<number, Uint8Array>;
 
@@ -45,26 +45,21 @@ export interface RestoreStrategy {
   /** Host-page indices currently treated as hot (never write-protected, copied at every reset). */
   hotPages?(): Uint32Array;
   /**
-   * Only for strategies whose reset restores no more than the written pages: the caller has just
-   * written these pages (a checkpointed state put back after a reset) and their bytes are what
-   * the interpreter must keep between calls; they are no longer reported as written, so the
-   * next reset leaves them alone unless the next call writes them again.
+   * Between calls, writes `bytesOf(page)` to each of `pages` (sorted host-page indices, all inside
+   * memory) so that the bytes count as clean: they are not reported as written, and the next reset
+   * leaves them alone unless the next call writes them again. This is how a checkpointed state is
+   * entered (StateCache.enter); the caller passes the same pages in the overlay of later resets.
+   * A strategy whose reset restores everything just writes them; the dirty strategy writes them
+   * without setting off or re-arming its write traps where it can.
    */
-  markClean?(pages: Uint32Array): void;
-  /**
-   * Only with markClean: the caller is about to write these pages (sorted) between calls, then
-   * call markClean with the same list. A strategy that traps first writes may lift the traps on
-   * spans covering them now (a few calls instead of one fault per page).
-   */
-  openForWrite?(pages: Uint32Array): void;
-  /**
-   * A view of memory[0, view.length) whose writes the strategy does not see: bytes written through
-   * it between calls count as clean, like pages written and then passed to markClean, without
-   * lifting or setting any write trap (dirty: a second mapping of the same pages). Pages past its
-   * end still go through openForWrite / markClean. Undefined when the strategy has none.
-   */
-  untrackedView?(): Uint8Array | undefined;
+  writeClean(pages: Uint32Array, bytesOf: (page: number) => Uint8Array): void;
   dispose(): void;
+}
+
+/** writeClean for strategies whose reset restores every page: plain writes into memory. */
+export function writePages(memory: WebAssembly.Memory, pages: Uint32Array, bytesOf: (page: number) => Uint8Array): void {
+  const view = new Uint8Array(memory.buffer);
+  for (const page of pages) view.set(bytesOf(page), page * HOST_PAGE);
 }
 
 export type Probe = { ok: true; detail: string } | { ok: false; reason: string };
