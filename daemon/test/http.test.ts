@@ -35,6 +35,8 @@ describe("daemon over HTTP", () => {
     assert.equal(body.status, "ok");
     assert.equal(body.workers.ready, 2);
     assert.match(body.restore.strategy, /^(dirty|cow|memcpy)$/);
+    // The dirty strategy says whether states are entered through its untracked view (and if not, why).
+    if (body.restore.strategy === "dirty") assert.match(body.restore.reason, /untracked view/);
     // The executors' wall-time guard: the native deadline thread whenever its addon is built.
     assert.equal(body.call_guard.name, existsSync(DEADLINE_ADDON_PATH) ? "native" : "vm", body.call_guard.reason);
   });

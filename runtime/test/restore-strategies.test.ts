@@ -589,8 +589,10 @@ describe("dirty strategy: hot pages (left writable, copied back at every reset)"
     if (!probe.ok) return t.skip(probe.reason);
     const off = setup(37, { alias: false }).strategy;
     assert.equal(off.untrackedView(), undefined);
+    assert.equal(off.detail(), "no untracked view (alias: false)");
     if (!loadNative().addon?.shareWithAlias) return t.skip("the addon was built without shareWithAlias");
     const { memory, baseline, strategy } = setup(37, {});
+    assert.equal(strategy.detail(), "states entered through an untracked view");
     memory.grow(2);
     strategy.reset();
     assert.equal(strategy.untrackedView()?.length, baseline.length);

@@ -54,7 +54,7 @@ channel.send({
     pid: process.pid,
     engine: engine.info,
     strategy: interp.strategy.name,
-    strategy_reason: interp.strategyReason,
+    strategy_reason: [interp.strategyReason, interp.strategy.detail?.()].filter(Boolean).join("; "),
     call_guard: guard.name,
     call_guard_reason: guard.reason,
     idle_spin_us: idle.enabledMicros,

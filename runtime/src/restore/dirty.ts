@@ -84,6 +84,7 @@ export class DirtyPageStrategy implements RestoreStrategy {
   #uffd: number;
   /** memory[0, baseline length) through a second mapping: writes there set off no write trap. */
   #alias: Uint8Array | undefined;
+  #aliasDetail = "";
   /** Bytes from the start of memory registered for async WP; memory grown past this is untracked. */
   #tracked: number;
   #resets = 0;
@@ -126,11 +127,15 @@ export class DirtyPageStrategy implements RestoreStrategy {
     // and setting traps on their spans (964 pages in 117 runs: ~6–8 ms → ~0.2 ms in process,
     // spikes/20-entry-alias). Calls pay the same per fault on the shared pages. An addon or
     // kernel without it leaves the traps path, which is exact, only slower.
-    if (this.#options.alias && addon.shareWithAlias) {
+    if (!this.#options.alias) this.#aliasDetail = "no untracked view (alias: false)";
+    else if (!addon.shareWithAlias) this.#aliasDetail = "no untracked view (the addon was built without shareWithAlias)";
+    else {
       try {
         this.#alias = new Uint8Array(addon.shareWithAlias(buf, 0, baseline.length));
-      } catch {
+        this.#aliasDetail = "states entered through an untracked view";
+      } catch (e) {
         this.#alias = undefined;
+        this.#aliasDetail = `no untracked view (shareWithAlias failed: ${errorText(e)}); states entered by lifting write traps`;
       }
     }
     this.#uffd = addon.uffdOpenAsyncWp().fd;
@@ -260,6 +265,10 @@ export class DirtyPageStrategy implements RestoreStrategy {
    */
   untrackedView(): Uint8Array | undefined {
     return this.#alias;
+  }
+
+  detail(): string {
+    return this.#aliasDetail;
   }
 
   hotPages(): Uint32Array {

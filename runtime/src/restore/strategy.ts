@@ -53,6 +53,11 @@ export interface RestoreStrategy {
    * without setting off or re-arming its write traps where it can.
    */
   writeClean(pages: Uint32Array, bytesOf: (page: number) => Uint8Array): void;
+  /**
+   * What the strategy runs with beyond its name, for /healthz and the startup log (dirty: whether
+   * states are entered through its untracked view, and if not, why). Undefined: nothing to add.
+   */
+  detail?(): string;
   dispose(): void;
 }
 
