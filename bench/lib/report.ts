@@ -99,7 +99,7 @@ export function renderMarkdown(res: Results): string {
     if (b.tree_walk) {
       const w = b.tree_walk;
       out.push("");
-      out.push(`Tree walk (executors move between states at almost every branch, as in MCTS): ${w.requests} fork requests of ${w.branches} checkpointing branches, each from a state picked among the ${w.states} the walk made so far: ${w.forks_per_s} forks/s; per request p50 ${fmt(w.p50_ms)}, p90 ${fmt(w.p90_ms)}, p99 ${fmt(w.p99_ms)} ms.`);
+      out.push(`Tree walk (executors move between states at almost every branch, as in MCTS): ${w.requests} fork requests of ${w.branches} checkpointing branches, each from a state picked among the ${w.states} the walk made so far: ${w.forks_per_s} forks/s; per request p50 ${fmt(w.p50_ms)}, p90 ${fmt(w.p90_ms)}, p99 ${fmt(w.p99_ms)} ms.${w.branch_p50_ms ? ` Per branch p50: restore ${fmt(w.branch_p50_ms.restore)}, exec ${fmt(w.branch_p50_ms.exec)}, checkpoint (capturing the state) ${fmt(w.branch_p50_ms.checkpoint)} ms.` : ""}`);
     }
     if (b.fresh?.length) {
       out.push("");

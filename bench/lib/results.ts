@@ -103,6 +103,8 @@ export interface TreeWalk {
   p50_ms: number;
   p90_ms: number;
   p99_ms: number;
+  /** Per branch, from each result's timing: p50 of restore_ms, exec_ms and checkpoint_ms (absent in runs before it existed). */
+  branch_p50_ms?: { restore: number; exec: number; checkpoint: number };
 }
 
 export interface MemoryReport {

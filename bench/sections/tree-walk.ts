@@ -16,6 +16,7 @@ export async function treeWalk(call: JsonCall, rootId: string, requests: number,
     return nodes[seed % nodes.length]!;
   };
   const times: number[] = [];
+  const branchTimes = { restore: [] as number[], exec: [] as number[], checkpoint: [] as number[] };
   try {
     for (let i = 0; i < requests; i++) {
       const body = {
@@ -33,14 +34,30 @@ export async function treeWalk(call: JsonCall, rootId: string, requests: number,
         if (x.status !== "ok" || typeof x.state_id !== "string" || !/^\d+ \d+ -1\n$/.test(x.stdout)) throw new Error(`tree walk: a branch answered ${JSON.stringify(x).slice(0, 300)}`);
         nodes.push(x.state_id);
         made.push(x.state_id);
+        branchTimes.restore.push(x.timing.restore_ms);
+        branchTimes.exec.push(x.timing.exec_ms);
+        branchTimes.checkpoint.push(x.timing.checkpoint_ms);
       }
     }
   } finally {
     for (const id of made.reverse()) await call("DELETE", `/v1/states/${encodeURIComponent(id)}`);
   }
-  const sorted = [...times].sort((a, b) => a - b);
-  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
   // Over the fork requests only (one connection, back to back): the deletes are not counted.
   const busy = times.reduce((a, b) => a + b, 0);
-  return { requests, branches, states: made.length, forks_per_s: round((requests * branches * 1000) / busy, 1), p50_ms: at(0.5), p90_ms: at(0.9), p99_ms: at(0.99) };
+  const at = (q: number) => quantile(times, q);
+  return {
+    requests,
+    branches,
+    states: made.length,
+    forks_per_s: round((requests * branches * 1000) / busy, 1),
+    p50_ms: at(0.5),
+    p90_ms: at(0.9),
+    p99_ms: at(0.99),
+    branch_p50_ms: { restore: quantile(branchTimes.restore, 0.5), exec: quantile(branchTimes.exec, 0.5), checkpoint: quantile(branchTimes.checkpoint, 0.5) },
+  };
+}
+
+function quantile(xs: number[], q: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
 }

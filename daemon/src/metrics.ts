@@ -4,7 +4,7 @@ import { build, type Histogram } from "hdr-histogram-js";
 
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-export const STAGES = ["queue", "restore", "exec", "total"] as const;
+export const STAGES = ["queue", "restore", "exec", "checkpoint", "total"] as const;
 export type Stage = (typeof STAGES)[number];
 
 export const QUANTILES = [0.5, 0.9, 0.99, 0.999] as const;
@@ -130,6 +130,7 @@ export interface CallTiming {
   restore_ms: number;
   restore_wait_ms?: number;
   exec_ms: number;
+  checkpoint_ms?: number;
   total_ms: number;
 }
 
@@ -196,11 +197,12 @@ export class Metrics {
     this.stages.get(stage)?.observe(ms);
   }
 
-  /** Records all four stages from an eval response's `timing`. */
+  /** Records the stages from an eval response's `timing`; `checkpoint` only for calls that captured a state. */
   observeTiming(timing: CallTiming): void {
     this.observeStage("queue", timing.queue_ms);
     this.observeStage("restore", timing.restore_ms);
     this.observeStage("exec", timing.exec_ms);
+    if (timing.checkpoint_ms) this.observeStage("checkpoint", timing.checkpoint_ms);
     this.observeStage("total", timing.total_ms);
   }
 

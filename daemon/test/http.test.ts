@@ -50,7 +50,7 @@ describe("daemon over HTTP", () => {
     assert.equal(res.body.result, "42");
     assert.equal(res.body.error, null);
     assert.deepEqual(res.body.host_calls, []);
-    for (const k of ["queue_ms", "restore_ms", "restore_wait_ms", "exec_ms", "total_ms"]) assert.equal(typeof res.body.timing[k], "number");
+    for (const k of ["queue_ms", "restore_ms", "restore_wait_ms", "exec_ms", "checkpoint_ms", "total_ms"]) assert.equal(typeof res.body.timing[k], "number");
     assert.equal(typeof res.body.id, "string");
     assert.equal(res.headers["x-request-id"], res.body.id);
   });

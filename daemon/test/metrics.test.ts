@@ -116,7 +116,7 @@ test("unlabelled counters are exported as 0 before anything happens", () => {
 test("stage latencies render as summaries with 0.5/0.9/0.99/0.999 quantiles, _sum and _count in seconds", () => {
   const m = new Metrics();
   for (let i = 1; i <= 1000; i++) m.observeStage("exec", i); // 1..1000 ms
-  m.observeTiming({ queue_ms: 0.25, restore_ms: 3, exec_ms: 1000, total_ms: 1004.25 });
+  m.observeTiming({ queue_ms: 0.25, restore_ms: 3, exec_ms: 1000, checkpoint_ms: 0, total_ms: 1004.25 });
 
   const { type, samples } = parse(m.render());
   assert.equal(type.get("arbor_call_stage_seconds"), "summary");
@@ -139,6 +139,16 @@ test("stage latencies render as summaries with 0.5/0.9/0.99/0.999 quantiles, _su
   // Microsecond resolution: a 250 µs queue wait is not rounded to 0 or to a millisecond.
   assert.equal(find(samples, "arbor_call_stage_seconds", { stage: "queue", quantile: "0.5" })?.value, 0.00025);
   assert.equal(find(samples, "arbor_call_stage_seconds_count", { stage: "restore" })?.value, 1);
+});
+
+test("the checkpoint stage counts only calls that kept a state", () => {
+  const m = new Metrics();
+  m.observeTiming({ queue_ms: 0, restore_ms: 1, exec_ms: 1, checkpoint_ms: 0, total_ms: 2 });
+  m.observeTiming({ queue_ms: 0, restore_ms: 1, exec_ms: 1, checkpoint_ms: 1.5, total_ms: 3.5 });
+  const { samples } = parse(m.render());
+  assert.equal(find(samples, "arbor_call_stage_seconds_count", { stage: "exec" })?.value, 2);
+  assert.equal(find(samples, "arbor_call_stage_seconds_count", { stage: "checkpoint" })?.value, 1);
+  assert.equal(find(samples, "arbor_call_stage_seconds_sum", { stage: "checkpoint" })?.value, 0.0015);
 });
 
 test("an empty summary reports NaN quantiles and zero count", () => {

@@ -72,6 +72,8 @@ describe("states and forks", () => {
     assert.equal(made.body.status, "ok");
     assert.equal(made.body.result, "42");
     assert.match(made.body.state_id, /^st_/);
+    // Capturing the state is timed apart from running the code.
+    assert.ok(made.body.timing.checkpoint_ms > 0, `checkpoint_ms ${made.body.timing.checkpoint_ms}`);
   });
 
   test("an eval on a state sees its variables and files, and leaves the state unchanged", async () => {
@@ -79,6 +81,7 @@ describe("states and forks", () => {
     assert.equal(first.status, 200);
     assert.equal(first.body.result, "(1, 100001, '7', 'root+')");
     assert.equal(first.body.state_id, undefined);
+    assert.equal(first.body.timing.checkpoint_ms, 0, "no checkpoint, nothing captured");
     const again = await acme.evalOn(root, "(counter, len(data), open('notes.txt').read())");
     assert.equal(again.body.result, "(0, 100000, 'root')", "the state did not change");
   });
@@ -149,6 +152,8 @@ describe("states and forks", () => {
     assert.match(a.state_id, /^st_/);
     assert.match(b.state_id, /^st_/);
     assert.equal(plain.state_id, undefined);
+    assert.ok(a.timing.checkpoint_ms > 0 && b.timing.checkpoint_ms > 0, "each checkpointing branch times its capture");
+    assert.equal(plain.timing.checkpoint_ms, 0);
     assert.equal((await acme.evalOn(a.state_id, "branch")).body.result, "'a'");
     assert.equal((await acme.evalOn(b.state_id, "branch")).body.result, "'b'");
     assert.equal((await acme.info(a.state_id)).body.parent_id, root);

@@ -205,6 +205,7 @@ function shapeResponse(outcome: Outcome, queueMs: number, hostCalls: HostCallRec
       restore_ms: round(outcome.timing.restore_ms),
       restore_wait_ms: round(outcome.timing.restore_wait_ms ?? 0),
       exec_ms: round(outcome.timing.exec_ms),
+      checkpoint_ms: round(outcome.timing.checkpoint_ms ?? 0),
       total_ms: round(performance.now() - started),
     },
   };

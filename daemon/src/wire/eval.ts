@@ -50,6 +50,9 @@ export const evalResponse = z.object({
       .number()
       .describe("Time this call waited for the interpreter to finish restoring after the previous call (0 when it was ready)."),
     exec_ms: z.number(),
+    checkpoint_ms: z
+      .number()
+      .describe("Capturing the state the call left (branching endpoints with a checkpoint; 0 otherwise); it is in total_ms, not exec_ms."),
     total_ms: z.number(),
   }),
   state_id: z

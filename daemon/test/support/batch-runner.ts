@@ -37,7 +37,7 @@ function response(stdout: string, result: string): EvalResponse {
     result,
     error: null,
     host_calls: [],
-    timing: { queue_ms: 0, restore_ms: 0, restore_wait_ms: 0, exec_ms: 0, total_ms: 0 },
+    timing: { queue_ms: 0, restore_ms: 0, restore_wait_ms: 0, exec_ms: 0, checkpoint_ms: 0, total_ms: 0 },
   };
 }
 

@@ -98,7 +98,9 @@ export function execute(interp: Interpreter, guard: CallGuard | null, job: Job, 
   // A state is kept after a normal end or a Python error; after a timeout, a memory or output
   // limit the interpreter was stopped mid-way, and that is not a state anyone can build on.
   if (job.checkpoint_id && (decided.status === "ok" || decided.status === "error")) {
+    const captureStarted = performance.now();
     outcome.checkpoint = states.capture(interp, job.checkpoint_id, job.base_state ?? null);
+    outcome.timing.checkpoint_ms = performance.now() - captureStarted;
   }
   return { outcome, disturbed: !guarded.ok && (guarded.terminated || engine.isTrap(guarded.error)) };
 }

@@ -84,6 +84,8 @@ export const outcomeSchema = z.strictObject({
     exec_ms: z.number().nonnegative(),
     /** How long this job waited for the previous call's restore to finish before it could start. */
     restore_wait_ms: z.number().nonnegative().optional(),
+    /** Capturing the state the call left (compare, XOR, compress), when it asked for a checkpoint. */
+    checkpoint_ms: z.number().nonnegative().optional(),
   }),
   /** Bytes of linear memory at the end of the call (before its restore). */
   memory_bytes: z.number().int().nonnegative(),

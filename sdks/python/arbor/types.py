@@ -69,6 +69,8 @@ class Timing:
     total_ms: float
     # Waiting for the interpreter to finish restoring after the previous call (0 when it was ready).
     restore_wait_ms: float = 0
+    # Capturing the state the call left (a checkpointing branch or state creation; else 0).
+    checkpoint_ms: float = 0
 
 
 @dataclass(frozen=True)

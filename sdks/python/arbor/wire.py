@@ -110,6 +110,7 @@ def from_wire_eval(body: Any, request_id: Optional[str] = None) -> EvalResult:
             restore_ms=_num(timing.get("restore_ms")),
             restore_wait_ms=_num(timing.get("restore_wait_ms")),
             exec_ms=_num(timing.get("exec_ms")),
+            checkpoint_ms=_num(timing.get("checkpoint_ms")),
             total_ms=_num(timing.get("total_ms")),
         ),
         state_id=body["state_id"] if isinstance(body.get("state_id"), str) else None,

@@ -31,7 +31,7 @@ OK_EVAL = {
     "result": "1",
     "error": None,
     "host_calls": [],
-    "timing": {"queue_ms": 0, "restore_ms": 0, "restore_wait_ms": 0, "exec_ms": 0, "total_ms": 0},
+    "timing": {"queue_ms": 0, "restore_ms": 0, "restore_wait_ms": 0, "exec_ms": 0, "checkpoint_ms": 0, "total_ms": 0},
 }
 
 

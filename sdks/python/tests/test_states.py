@@ -41,6 +41,9 @@ def test_state_fork_returns_results_in_order(client: Client) -> None:
     assert [r.result for r in results[:2]] == ["11", "20"]
     assert results[2].state_id
     assert results[0].state_id is None
+    # The checkpointing branch's capture is timed apart; the others captured nothing.
+    assert results[2].timing.checkpoint_ms > 0
+    assert results[0].timing.checkpoint_ms == 0
 
 
 def test_state_info_and_delete(client: Client) -> None:

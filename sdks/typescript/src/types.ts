@@ -64,6 +64,8 @@ export interface Timing {
   /** Waiting for the interpreter to finish restoring after the previous call (0 when it was ready). */
   restoreWaitMs: number;
   execMs: number;
+  /** Capturing the state the call left (a checkpointing branch or state creation; else 0). */
+  checkpointMs: number;
   totalMs: number;
 }
 

@@ -68,6 +68,7 @@ export function fromWireEval(body: unknown, requestId?: string): EvalResult {
       restoreMs: num(timing.restore_ms),
       restoreWaitMs: num(timing.restore_wait_ms),
       execMs: num(timing.exec_ms),
+      checkpointMs: num(timing.checkpoint_ms),
       totalMs: num(timing.total_ms),
     },
     stateId: typeof body.state_id === "string" ? body.state_id : null,

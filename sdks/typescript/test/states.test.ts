@@ -49,6 +49,9 @@ describe("states against a real daemon", () => {
     assert.deepEqual(results.slice(0, 2).map((r) => r.result), ["11", "20"]);
     assert.ok(results[2]?.stateId);
     assert.equal(results[0]?.stateId, null);
+    // The checkpointing branch's capture is timed apart; the others captured nothing.
+    assert.ok(results[2]!.timing.checkpointMs > 0);
+    assert.equal(results[0]?.timing.checkpointMs, 0);
   });
 
   test("state_info_and_delete", async () => {
