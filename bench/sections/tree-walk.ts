@@ -5,7 +5,7 @@
 // RL rollouts over a tree do. The states made are deleted afterwards.
 import type { JsonCall } from "../lib/json-call.ts";
 import type { TreeWalk } from "../lib/results.ts";
-import { round } from "../lib/stats.ts";
+import { Recorder, round } from "../lib/stats.ts";
 
 export async function treeWalk(call: JsonCall, rootId: string, requests: number, branches: number): Promise<TreeWalk> {
   const nodes = [rootId];
@@ -15,8 +15,10 @@ export async function treeWalk(call: JsonCall, rootId: string, requests: number,
     seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
     return nodes[seed % nodes.length]!;
   };
-  const times: number[] = [];
-  const branchTimes = { restore: [] as number[], exec: [] as number[], checkpoint: [] as number[] };
+  const requestTimes = new Recorder();
+  // Over the fork requests only (one connection, back to back): the deletes are not counted.
+  let busy = 0;
+  const branchTimes = { restore: new Recorder(), exec: new Recorder(), checkpoint: new Recorder() };
   try {
     for (let i = 0; i < requests; i++) {
       const body = {
@@ -27,37 +29,32 @@ export async function treeWalk(call: JsonCall, rootId: string, requests: number,
       };
       const t = performance.now();
       const r = await call("POST", `/v1/states/${encodeURIComponent(pick())}/fork`, body);
-      times.push(performance.now() - t);
+      const took = performance.now() - t;
+      requestTimes.record(took);
+      busy += took;
       const results = r.body?.results;
       if (r.status !== 200 || !Array.isArray(results) || results.length !== branches) throw new Error(`tree walk: fork → HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
       for (const x of results) {
         if (x.status !== "ok" || typeof x.state_id !== "string" || !/^\d+ \d+ -1\n$/.test(x.stdout)) throw new Error(`tree walk: a branch answered ${JSON.stringify(x).slice(0, 300)}`);
         nodes.push(x.state_id);
         made.push(x.state_id);
-        branchTimes.restore.push(x.timing.restore_ms);
-        branchTimes.exec.push(x.timing.exec_ms);
-        branchTimes.checkpoint.push(x.timing.checkpoint_ms);
+        branchTimes.restore.record(x.timing.restore_ms);
+        branchTimes.exec.record(x.timing.exec_ms);
+        branchTimes.checkpoint.record(x.timing.checkpoint_ms);
       }
     }
   } finally {
     for (const id of made.reverse()) await call("DELETE", `/v1/states/${encodeURIComponent(id)}`);
   }
-  // Over the fork requests only (one connection, back to back): the deletes are not counted.
-  const busy = times.reduce((a, b) => a + b, 0);
-  const at = (q: number) => quantile(times, q);
+  const perRequest = requestTimes.summary();
   return {
     requests,
     branches,
     states: made.length,
     forks_per_s: round((requests * branches * 1000) / busy, 1),
-    p50_ms: at(0.5),
-    p90_ms: at(0.9),
-    p99_ms: at(0.99),
-    branch_p50_ms: { restore: quantile(branchTimes.restore, 0.5), exec: quantile(branchTimes.exec, 0.5), checkpoint: quantile(branchTimes.checkpoint, 0.5) },
+    p50_ms: perRequest.p50_ms,
+    p90_ms: perRequest.p90_ms,
+    p99_ms: perRequest.p99_ms,
+    branch_p50_ms: { restore: branchTimes.restore.summary().p50_ms, exec: branchTimes.exec.summary().p50_ms, checkpoint: branchTimes.checkpoint.summary().p50_ms },
   };
-}
-
-function quantile(xs: number[], q: number): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
 }

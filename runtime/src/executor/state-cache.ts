@@ -8,9 +8,9 @@
 // (a byte budget), so moving between a few hot states decompresses nothing.
 //
 // Entering state S writes the pages where S differs from what memory holds (the previous state
-// or the snapshot), as clean pages for the restore strategy (RestoreStrategy.writeClean); while S is current, every
-// reset puts S's pages back in place of the snapshot's (Interpreter.reset(overlay)), so a call
-// on S costs what it wrote, not the size of S.
+// or the snapshot), as clean pages for the restore strategy (RestoreStrategy.writeClean); while
+// S is current, every reset puts S's pages back in place of the snapshot's
+// (Interpreter.reset(overlay)), so a call on S costs what it wrote, not the size of S.
 import { deflateRawSync } from "node:zlib";
 import { HOST_PAGE, WASM_PAGE, type PageOverlay } from "../restore/strategy.ts";
 import type { FsDelta, LoadState, StateBlob } from "../protocol/messages.ts";
