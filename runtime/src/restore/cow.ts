@@ -48,7 +48,7 @@ class CowStrategy implements RestoreStrategy {
 
   // The pages become private copies (and read as written); a reset maps the file again anyway.
   writeClean(pages: Uint32Array, bytesOf: (page: number) => Uint8Array): void {
-    writePages(this.#memory, pages, bytesOf);
+    writePages(new Uint8Array(this.#memory.buffer), pages, bytesOf);
   }
 
   dispose(): void {

@@ -18,7 +18,7 @@
 // (spikes/18-first-requests). A page that comes back that way is audited again only 2 audits
 // later, then 4, ... up to 64; and an audit protects its pages in at most 8 spans, like every
 // re-protect.
-import { HOST_PAGE, type PageOverlay, type Probe, type ResetStats, type RestoreStrategy, type StrategyFactory } from "./strategy.ts";
+import { HOST_PAGE, writePages, type PageOverlay, type Probe, type ResetStats, type RestoreStrategy, type StrategyFactory } from "./strategy.ts";
 import {
   assertBaselineFits,
   countPages,
@@ -229,12 +229,11 @@ export class DirtyPageStrategy implements RestoreStrategy {
     const firstTracked = direct ? direct.length / HOST_PAGE : 0;
     const found = pages.findIndex((page) => page >= firstTracked);
     const split = found < 0 ? pages.length : found;
-    if (direct) for (const page of pages.subarray(0, split)) direct.set(bytesOf(page), page * HOST_PAGE);
+    if (direct) writePages(direct, pages.subarray(0, split), bytesOf);
     const tracked = pages.subarray(split);
     if (tracked.length === 0) return;
     this.openForWrite(tracked);
-    const view = new Uint8Array(this.#currentBuffer());
-    for (const page of tracked) view.set(bytesOf(page), page * HOST_PAGE);
+    writePages(new Uint8Array(this.#currentBuffer()), tracked, bytesOf);
     this.markClean(tracked);
   }
 
@@ -261,7 +260,7 @@ export class DirtyPageStrategy implements RestoreStrategy {
 
   /**
    * A view of memory[0, view.length) whose writes this strategy does not see (a second mapping of
-   * the same pages); undefined without the alias. Public for the tests; writeClean uses it.
+   * the same pages); undefined without the alias. Public for the tests; writeClean writes through it.
    */
   untrackedView(): Uint8Array | undefined {
     return this.#alias;

@@ -24,7 +24,7 @@ class MemcpyRestore implements RestoreStrategy {
   }
 
   writeClean(pages: Uint32Array, bytesOf: (page: number) => Uint8Array): void {
-    writePages(this.memory, pages, bytesOf);
+    writePages(new Uint8Array(this.memory.buffer), pages, bytesOf);
   }
 
   dispose(): void {}

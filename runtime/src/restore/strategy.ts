@@ -61,9 +61,11 @@ export interface RestoreStrategy {
   dispose(): void;
 }
 
-/** writeClean for strategies whose reset restores every page: plain writes into memory. */
-export function writePages(memory: WebAssembly.Memory, pages: Uint32Array, bytesOf: (page: number) => Uint8Array): void {
-  const view = new Uint8Array(memory.buffer);
+/**
+ * Writes `bytesOf(page)` at each page of `view` (the wasm memory, or a view of it): all of
+ * writeClean for strategies whose reset restores every page, and the byte work of the others'.
+ */
+export function writePages(view: Uint8Array, pages: Uint32Array, bytesOf: (page: number) => Uint8Array): void {
   for (const page of pages) view.set(bytesOf(page), page * HOST_PAGE);
 }
 
