@@ -131,6 +131,7 @@ describe("cluster: 3 daemons on redis-server behind HAProxy", () => {
       parent_id: null,
       memory_bytes: 32 * 1024 * 1024,
       page_index: [0],
+      page_format: 1,
       pages_b64: randomBytes(4096).toString("base64"),
       fs: { removed: [], dirs: [], files: [], links: [] },
     };

@@ -259,6 +259,7 @@ function tinyBlob(parent: string | null, bytes = 100): StateBlob {
     parent_id: parent,
     memory_bytes: 16 * 1024 * 1024,
     page_index: [1],
+    page_format: 1,
     pages_b64: Buffer.alloc(bytes, 7).toString("base64"),
     fs: { removed: [], dirs: [], files: [], links: [] },
   };

@@ -4,10 +4,13 @@
 // byte-identical to what it was when the state was captured.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { deflateRawSync } from "node:zlib";
 import { execute } from "../src/executor/execute.ts";
 import { Interpreter } from "../src/executor/interpreter.ts";
+import { unpackSpans } from "../src/executor/page-spans.ts";
 import { StateCache } from "../src/executor/state-cache.ts";
 import { statePages } from "../src/executor/state-pages.ts";
+import type { StateBlob } from "../src/protocol/messages.ts";
 
 const LIMITS = { timeout_ms: 10_000, memory_mb: 256, max_output_bytes: 1 << 20 };
 const CHILDREN = 24;
@@ -130,6 +133,24 @@ describe("state cache", () => {
     assert.equal(run("'squares' in globals()", null).result, "False");
   });
 
+  test("a state in format 1 (whole pages XOR-ed: states stored by the build before) enters byte-identical, under a child in format 2", () => {
+    states.enter(interp, null);
+    const made = new StateCache(interp.baseline);
+    const root = run("old = {'k': list(range(5000))}\nmark = 'v1'", null, "v1-root", made).checkpoint!;
+    const child = run("mark += '+child'", "v1-root", "v1-child", made).checkpoint!;
+    assert.deepEqual([root.page_format, child.page_format], [2, 2], "this build captures format 2");
+    made.enter(interp, null);
+    const taken = new StateCache(interp.baseline);
+    taken.add(rootInFormat1(root, interp.baseline));
+    taken.add(child);
+    taken.enter(interp, "v1-child");
+    assert.ok(memoryNow().equals(captured.get("v1-child")!), "memory after entering the child of a format-1 state differs from its capture");
+    taken.enter(interp, "v1-root");
+    assert.ok(memoryNow().equals(captured.get("v1-root")!), "memory after entering the format-1 state differs from its capture");
+    assert.equal(run("(mark, len(old['k']))", "v1-child", undefined, taken).result, "('v1+child', 5000)");
+    taken.enter(interp, null);
+  });
+
   // Last: it grows this interpreter's memory for good. Entering writes the pages below the
   // baseline's end through the strategy's untracked view (dirty) and the ones past it with their
   // traps lifted and set again; both must come back byte-identical, and a call's writes to either
@@ -154,3 +175,16 @@ describe("state cache", () => {
     assert.equal(run("'blob' in globals()", null).result, "False");
   });
 });
+
+/** A root state (no parent) as the build before captured it: each whole page XOR-ed with the snapshot's, deflated. */
+function rootInFormat1(blob: StateBlob, baseline: Uint8Array): StateBlob {
+  assert.equal(blob.parent_id, null);
+  const codec = statePages();
+  const { rawLength, deflated } = unpackSpans(Buffer.from(blob.pages_b64, "base64"), blob.page_index.length);
+  const snapshotPages = blob.page_index.map((page) => Buffer.from(baseline.subarray(page * 4096, (page + 1) * 4096)));
+  assert.ok(snapshotPages.every((p) => p.length === 4096), "the root grew no memory");
+  const pages = Buffer.concat(snapshotPages);
+  codec.applySpans(codec.inflate(deflated, rawLength), pages);
+  snapshotPages.forEach((before, i) => codec.xorInto(pages.subarray(i * 4096, (i + 1) * 4096), before));
+  return { ...blob, page_format: 1, pages_b64: deflateRawSync(pages, { level: 1 }).toString("base64") };
+}

@@ -13,7 +13,7 @@ import { job } from "./helpers.ts";
 
 const IMAGE = "0123456789abcdef";
 
-function syntheticBlob(pages: number[], id = "st_a", parent: string | null = null): StateBlob {
+function syntheticBlob(pages: number[], id = "st_a", parent: string | null = null, format: 1 | 2 = 1): StateBlob {
   const data = Buffer.alloc(pages.length * 4096);
   pages.forEach((p, i) => data.writeUInt32LE(p * 7 + 1, i * 4096));
   return {
@@ -21,6 +21,7 @@ function syntheticBlob(pages: number[], id = "st_a", parent: string | null = nul
     parent_id: parent,
     memory_bytes: 16 * 1024 * 1024,
     page_index: pages,
+    page_format: format,
     pages_b64: deflateRawSync(data, { level: 1 }).toString("base64"),
     fs: { removed: ["/tmp/x"], dirs: [{ path: "/workspace/d", mode: 0o40755 }], files: [{ path: "/workspace/d/f", mode: 0o100644, data_b64: "aGk=" }], links: [] },
   };
@@ -84,16 +85,20 @@ describe("state envelope with a real executor", () => {
 });
 
 describe("state envelope format", () => {
-  test("another format version is refused", () => {
-    const packed = encodeState(syntheticBlob([1, 2, 3]), IMAGE);
-    packed.writeUInt16LE(STATE_FORMAT_VERSION + 1, 4);
-    try {
-      decodeState(packed, IMAGE);
-      assert.fail("decoded another format version");
-    } catch (err) {
-      assert.ok(err instanceof StateEnvelopeError);
-      assert.equal(err.problem, "format_version");
-      assert.equal(err.found, STATE_FORMAT_VERSION + 1);
+  test("versions 1 and 2 are read (the build before wrote 1); any other is refused", () => {
+    for (const format of [1, 2] as const) assert.equal(decodeState(encodeState(syntheticBlob([1, 2, 3], "st_a", null, format), IMAGE), IMAGE).page_format, format);
+    for (const version of [0, STATE_FORMAT_VERSION + 1]) {
+      const packed = encodeState(syntheticBlob([1, 2, 3]), IMAGE);
+      packed.writeUInt16LE(version, 4);
+      try {
+        decodeState(packed, IMAGE);
+        assert.fail("decoded another format version");
+      } catch (err) {
+        assert.ok(err instanceof StateEnvelopeError);
+        assert.equal(err.problem, "format_version");
+        assert.equal(err.found, version);
+        assert.match(err.message, /this build reads versions 1 and 2/);
+      }
     }
   });
 
@@ -121,11 +126,14 @@ describe("state envelope format", () => {
       pages: fc.uniqueArray(fc.integer({ min: 0, max: 2 ** 20 }), { maxLength: 40 }).map((p) => p.sort((a, b) => a - b)),
       id: fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/),
       parent: fc.option(fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/)),
+      format: fc.constantFrom(1 as const, 2 as const),
     });
     fc.assert(
-      fc.property(blob, ({ pages, id, parent }) => {
-        const b = syntheticBlob(pages, id, parent);
-        assert.deepEqual(decodeState(encodeState(b, IMAGE), IMAGE), b);
+      fc.property(blob, ({ pages, id, parent, format }) => {
+        const b = syntheticBlob(pages, id, parent, format);
+        const packed = encodeState(b, IMAGE);
+        assert.equal(peekState(packed).formatVersion, format, "the envelope's version is the pages' format");
+        assert.deepEqual(decodeState(packed, IMAGE), b);
       }),
       { numRuns: 100 },
     );

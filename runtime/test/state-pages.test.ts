@@ -1,14 +1,51 @@
-// The byte work of entering a state (state-pages.ts): the native codec (the addon's inflate into
-// pre-faulted memory, XOR in C) and the JS one must agree byte for byte, and both must refuse page
-// data that is not exactly what a state's index says, with an error that names the problem.
+// The byte work of entering and capturing a state (state-pages.ts, page-spans.ts): the native
+// codec (the addon's inflate into pre-faulted memory, XOR and spans in C) and the JS one must
+// agree byte for byte, and both must refuse page data that is not exactly what a state's index
+// says, with an error that names the problem.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, test } from "node:test";
-import { deflateRawSync } from "node:zlib";
-import { statePages } from "../src/executor/state-pages.ts";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
+import fc from "fast-check";
+import { packSpans, SPANS_BOUND_PER_PAGE, SPANS_MAX_PER_PAGE, unpackSpans } from "../src/executor/page-spans.ts";
+import { statePages, type StatePages } from "../src/executor/state-pages.ts";
 import { loadNative } from "../src/restore/native.ts";
 
 const PAGE = 4096;
+
+/**
+ * Pairs of pages shaped like a state's changes against its parent: unchanged, one byte in the
+ * first and last word, scattered words, alternate words (the most spans a page can have), a
+ * whole page. Returns the new pages back to back and the pages they were taken against.
+ */
+function changedPages(): { now: Buffer; before: Buffer[] } {
+  const before = Array.from({ length: 6 }, () => randomBytes(PAGE));
+  const now = Buffer.concat(before);
+  const at = (page: number, offset: number) => page * PAGE + offset;
+  now[at(1, 0)]! ^= 1;
+  now[at(1, PAGE - 1)]! ^= 0x80;
+  for (const offset of [17, 18, 300, 301, 302, 2048, 4000]) now[at(2, offset)]! ^= 0xff;
+  for (let w = 0; w < PAGE / 8; w += 2) now[at(3, w * 8 + 5)]! ^= 0x10;
+  randomBytes(PAGE).copy(now, at(4, 0));
+  randomBytes(1000).copy(now, at(5, 1500));
+  return { now, before };
+}
+
+/** Span data for one page: the given (offset, length) table and that many bytes. */
+function spanData(spans: Array<[number, number]>, bytes = spans.reduce((n, [, len]) => n + len, 0)): Buffer {
+  const head = Buffer.alloc(2 + 4 * spans.length);
+  head.writeUInt16LE(spans.length, 0);
+  spans.forEach(([off, len], i) => {
+    head.writeUInt16LE(off, 2 + 4 * i);
+    head.writeUInt16LE(len, 4 + 4 * i);
+  });
+  return Buffer.concat([head, Buffer.alloc(bytes, 0x5a)]);
+}
+
+function encode(codec: StatePages, now: Buffer, before: Buffer[]): Buffer {
+  const out = Buffer.alloc(before.length * SPANS_BOUND_PER_PAGE);
+  return out.subarray(0, codec.encodeSpans(now, before, out));
+}
 
 /** Pages shaped like a state's diff: mostly zeros (unchanged bytes XOR-ed away), some noise. */
 function diffLikePages(count: number): Buffer {
@@ -60,6 +97,66 @@ for (const kind of ["native", "js"] as const) {
       assert.throws(() => codec.xorInto(work, other.subarray(0, PAGE - 4)), /lengths differ/);
     });
 
+    test("spans: each page comes back from the page it was taken against; an unchanged page costs 2 bytes", () => {
+      const { now, before } = changedPages();
+      const raw = encode(codec, now, before);
+      const out = Buffer.concat(before);
+      codec.applySpans(raw, out);
+      assert.ok(out.equals(now), "the pages applied from their spans differ from the pages encoded");
+      assert.equal(raw.readUInt16LE(0), 0, "the unchanged page has no span");
+      assert.equal(raw.readUInt16LE(2), 2, "a byte in the first and in the last word: two spans");
+      // Per page: a count, then per span 4 bytes of table and its words. Unchanged 2; first and
+      // last word 2 + 2 × 12; four words apart 2 + 4 × 12; 256 alternate words 2 + 256 × 12;
+      // whole page 2 + 4 + 4096; 1,000 bytes from 1,500 (words 187–312) 2 + 4 + 126 × 8.
+      assert.equal(raw.length, 2 + 26 + 50 + 3074 + 4102 + 1014);
+      // Packed as a state carries it: the raw length, then the deflated data.
+      const { rawLength, deflated } = unpackSpans(packSpans(raw), before.length);
+      assert.equal(rawLength, raw.length);
+      assert.ok(codec.inflate(deflated, rawLength).equals(raw));
+    });
+
+    test("spans: malformed data is refused, saying what is wrong", () => {
+      const page = () => Buffer.alloc(PAGE);
+      const refuses = (raw: Buffer, pages: number, why: RegExp) => assert.throws(() => codec.applySpans(raw, Buffer.concat(Array.from({ length: pages }, page))), why);
+      refuses(Buffer.alloc(1), 1, /page 0 of the state: span count runs past the end/);
+      refuses(spanData([[0, 8]]).subarray(0, 4), 1, /page 0 of the state: span table runs past the end/);
+      refuses(spanData([[0, 8]], 7), 1, /page 0 of the state: span bytes run past the end/);
+      refuses(spanData([[0, 0]]), 1, /spans empty, overlapping or outside the page/);
+      refuses(spanData([[8, 16], [16, 8]]), 1, /spans empty, overlapping or outside the page/);
+      refuses(spanData([[4090, 8]]), 1, /spans empty, overlapping or outside the page/);
+      refuses(spanData([[65535, 65535]]), 1, /spans empty, overlapping or outside the page/);
+      refuses(Buffer.concat([spanData([]), spanData([[0, 8]])]), 1, /span data runs past the state's last page/);
+      refuses(spanData([[0, 8]]), 2, /page 1 of the state: span count runs past the end/);
+      assert.throws(() => unpackSpans(Buffer.from([1, 0]), 1), /too short/);
+      const huge = Buffer.alloc(8);
+      huge.writeUInt32LE(SPANS_MAX_PER_PAGE * 3 + 1, 0);
+      assert.throws(() => unpackSpans(huge, 3), /more than 3 pages can hold/);
+    });
+
+    test("spans: arbitrary bytes as span data are refused or applied inside the pages, never past them", () => {
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 1, max: 3 }), (raw, pages) => {
+          const out = Buffer.alloc((pages + 1) * PAGE, 0xee);
+          try {
+            codec.applySpans(raw, out.subarray(0, pages * PAGE));
+          } catch (e) {
+            assert.match((e as Error).message, /of the state/);
+          }
+          assert.ok(out.subarray(pages * PAGE).every((b) => b === 0xee), "a span was written past the last page");
+        }),
+        { numRuns: 500 },
+      );
+    });
+
+    test("deflate: any inflate reads the data back, call after call (the addon keeps one stream)", () => {
+      for (const bytes of [0, 1, 14_000, 600_000, 3]) {
+        const data = diffLikePages(Math.ceil(bytes / PAGE)).subarray(0, bytes);
+        const packed = codec.deflate(data);
+        assert.ok(inflateRawSync(packed).equals(data), `${bytes} bytes differ after the round trip`);
+        if (bytes > 1000) assert.ok(packed.length < bytes / 2, `${bytes} bytes deflated to ${packed.length}`);
+      }
+    });
+
     test("a fresh buffer has the size asked for and is writable throughout", () => {
       for (const bytes of [0, 100, PAGE, 5 * PAGE + 17, 300 * PAGE + 5]) {
         const buf = codec.fresh(bytes);
@@ -70,6 +167,37 @@ for (const kind of ["native", "js"] as const) {
     });
   });
 }
+
+test("the native and JS codecs encode the same spans, and each applies the other's", () => {
+  const native = statePages();
+  const js = statePages(true);
+  for (let round = 0; round < 5; round++) {
+    const { now, before } = changedPages();
+    const a = encode(native, now, before);
+    assert.ok(a.equals(encode(js, now, before)), "native and JS span data differ");
+    const out = Buffer.concat(before);
+    js.applySpans(a, out);
+    assert.ok(out.equals(now));
+  }
+  // Any pattern of changed words fits in SPANS_BOUND_PER_PAGE per page (out is sized exactly).
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 0, max: PAGE / 8 - 1 }), { maxLength: 600 }), fc.integer({ min: 1, max: 3 }), (words, pages) => {
+      const before = Array.from({ length: pages }, () => Buffer.alloc(PAGE));
+      const now = Buffer.alloc(pages * PAGE);
+      words.forEach((w, i) => (now[(i % pages) * PAGE + w * 8 + (i % 8)] = 1));
+      const out = Buffer.alloc(pages * SPANS_BOUND_PER_PAGE);
+      const n = native.encodeSpans(now, before, out);
+      assert.ok(out.subarray(0, n).equals(encode(js, now, before)), "native and JS span data differ");
+      const back = Buffer.concat(before);
+      native.applySpans(out.subarray(0, n), back);
+      assert.ok(back.equals(now));
+    }),
+    { numRuns: 300 },
+  );
+  assert.throws(() => native.encodeSpans(Buffer.alloc(PAGE), [Buffer.alloc(PAGE)], Buffer.alloc(100)), /out is smaller/);
+  assert.throws(() => native.encodeSpans(Buffer.alloc(PAGE), [Buffer.alloc(100)], Buffer.alloc(SPANS_BOUND_PER_PAGE)), /4096 bytes/);
+  assert.throws(() => native.encodeSpans(Buffer.alloc(2 * PAGE), [Buffer.alloc(PAGE)], Buffer.alloc(2 * SPANS_BOUND_PER_PAGE)), /one before page per page/);
+});
 
 test("prefault leaves the bytes as they were, the partial pages at either end included", () => {
   const addon = loadNative().addon!;

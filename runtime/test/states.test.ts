@@ -2,6 +2,8 @@
 // calls on one state leave it unchanged; moving between states and the snapshot leaks nothing.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { inflateRawSync } from "node:zlib";
+import { packSpans, unpackSpans } from "../src/executor/page-spans.ts";
 import { ExecutorProcess } from "../src/host/executor-process.ts";
 import type { StateBlob } from "../src/protocol/messages.ts";
 import { job } from "./helpers.ts";
@@ -75,6 +77,26 @@ describe("states across executors", () => {
     } finally {
       c.kill("killed_shutdown");
     }
+  });
+
+  test("a state whose page data was damaged is refused with a StateError that says how; the executor keeps serving", async () => {
+    const raw = inflateRawSync(unpackSpans(Buffer.from(root.pages_b64, "base64"), root.page_index.length).deflated);
+    raw.writeUInt16LE(0xffff, 4); // the first page's first span: 65,535 bytes long
+    const spanPastPage = { ...root, id: "damaged", pages_b64: packSpans(raw).toString("base64") };
+    const lengthTooLarge = Buffer.from(root.pages_b64, "base64");
+    lengthTooLarge.writeUInt32LE(0xffffffff, 0);
+    const cases: Array<[StateBlob, RegExp]> = [
+      [spanPastPage, /state damaged: page 0 of the state: spans empty, overlapping or outside the page/],
+      [{ ...root, id: "damaged2", pages_b64: lengthTooLarge.toString("base64") }, /state damaged2: page data says 4294967295 bytes/],
+    ];
+    for (const [blob, message] of cases) {
+      const o = await b.run(job("len(data)", { base_state: blob.id, load_states: [blob] }));
+      assert.equal(o.status, "error");
+      assert.equal(o.error?.type, "StateError");
+      assert.match(o.error!.message, message);
+    }
+    assert.equal((await b.run(job("len(data)", { base_state: "root" }))).result, "50000");
+    assert.equal((await b.run(job("'data' in globals()"))).result, "False");
   });
 
   test("a job that cannot be sent fails on its own and leaves the executor free", async () => {

@@ -1,11 +1,19 @@
-// Decoding a checkpointed state's pages in the executor. zlib's inflateRawSync always returns
-// fresh memory, and on this kind of VM the first write to each fresh page is a fault that costs
-// ~11 µs; the kernel populating the same page inside one madvise costs ~0.8 µs. Inflating a
+// Encoding and decoding a checkpointed state's pages in the executor. zlib's inflateRawSync always
+// returns fresh memory, and on this kind of VM the first write to each fresh page is a fault that
+// costs ~11 µs; the kernel populating the same page inside one madvise costs ~0.8 µs. Inflating a
 // 1,000-page state took 12.9 ms into zlib's fresh output, 6.6 ms into a buffer made resident first
-// (spikes/16-state-pages). So: prefault a buffer, inflate into it, XOR pages without JS typed-array
-// stores (slow once the executor freezes its intrinsics). zlib is the copy inside Node, whose
-// symbols every Node binary exports.
+// (spikes/16-state-pages). So: prefault a buffer, inflate into it, write spans (or XOR pages)
+// without JS typed-array stores (slow once the executor freezes its intrinsics). zlib is the copy
+// inside Node, whose symbols every Node binary exports.
+//
+// Capturing one: a page's diff is the spans of 8-byte words where it differs from the page it was
+// taken against (format: runtime/src/executor/page-spans.ts). A tree-walk child changes ~112 pages
+// but only ~14 KB inside them: deflating whole XOR-ed pages spent 0.4 ms on 448 KB of zeros
+// (spikes/21-tree-walk-cpu, spikes/22-page-diff-encoder).
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <zlib.h>
@@ -86,4 +94,153 @@ napi_value arbor_prefault(napi_env env, napi_callback_info info) {
   *(volatile uint8_t*)start = *(volatile uint8_t*)start;
   *(volatile uint8_t*)(end - 1) = *(volatile uint8_t*)(end - 1);
   return NULL;
+}
+
+#define SPAN_PAGE 4096u
+#define SPAN_WORDS (SPAN_PAGE / 8u)
+
+static inline uint16_t rd16(const uint8_t* p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static inline void wr16(uint8_t* p, uint32_t v) {
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+}
+static inline bool word_differs(const uint8_t* a, const uint8_t* b, size_t w) {
+  uint64_t x, y;
+  memcpy(&x, a + 8 * w, 8);
+  memcpy(&y, b + 8 * w, 8);
+  return x != y;
+}
+
+// One page's spans into out (room for SPANS_BOUND_PER_PAGE bytes); returns bytes written. A span is
+// a maximal run of 8-byte words that differ: at most 256 of them (alternate words).
+static size_t encode_page(const uint8_t* now, const uint8_t* before, uint8_t* out) {
+  uint16_t off[SPAN_WORDS / 2], len[SPAN_WORDS / 2];
+  size_t n = 0;
+  for (size_t w = 0; w < SPAN_WORDS;) {
+    if (!word_differs(now, before, w)) {
+      w++;
+      continue;
+    }
+    size_t start = w;
+    while (w < SPAN_WORDS && word_differs(now, before, w)) w++;
+    off[n] = (uint16_t)(start * 8);
+    len[n] = (uint16_t)((w - start) * 8);
+    n++;
+  }
+  wr16(out, (uint32_t)n);
+  uint8_t* table = out + 2;
+  uint8_t* bytes = table + 4 * n;
+  for (size_t i = 0; i < n; i++) {
+    wr16(table + 4 * i, off[i]);
+    wr16(table + 4 * i + 2, len[i]);
+    memcpy(bytes, now + off[i], len[i]);
+    bytes += len[i];
+  }
+  return (size_t)(bytes - out);
+}
+
+// encodeSpans(now: Uint8Array, before: Uint8Array[], out: Uint8Array): number. `now` holds k pages
+// back to back, before[i] the 4096 bytes page i is taken against; writes the k pages' spans into
+// out (at least k * 4102 bytes, SPANS_BOUND_PER_PAGE) and returns the bytes written.
+napi_value arbor_encode_spans(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  uint8_t *now, *out;
+  size_t now_len, out_len;
+  if (!arbor_get_args(env, info, 3, argv) || !arbor_get_bytes(env, argv[0], &now, &now_len) || !arbor_get_bytes(env, argv[2], &out, &out_len)) return NULL;
+  if (now_len % SPAN_PAGE != 0) return arbor_throw_arg(env, "encodeSpans: now must be whole pages");
+  const size_t pages = now_len / SPAN_PAGE;
+  uint32_t count;
+  if (napi_get_array_length(env, argv[1], &count) != napi_ok) return arbor_throw_arg(env, "encodeSpans: before must be an array");
+  if (count != pages) return arbor_throw_arg(env, "encodeSpans: one before page per page of now");
+  if (out_len / SPANS_BOUND_PER_PAGE < pages) return arbor_throw_arg(env, "encodeSpans: out is smaller than pages * 4102 bytes");
+  size_t at = 0;
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value item;
+    uint8_t* before;
+    size_t before_len;
+    if (napi_get_element(env, argv[1], i, &item) != napi_ok || !arbor_get_bytes(env, item, &before, &before_len)) return NULL;
+    if (before_len != SPAN_PAGE) return arbor_throw_arg(env, "encodeSpans: every before page is 4096 bytes");
+    at += encode_page(now + (size_t)i * SPAN_PAGE, before, out + at);
+  }
+  napi_value result;
+  if (napi_create_double(env, (double)at, &result) != napi_ok) return NULL;
+  return result;
+}
+
+static napi_value spans_corrupt(napi_env env, size_t page, const char* why) {
+  char msg[128];
+  snprintf(msg, sizeof msg, "page %zu of the state: %s", page, why);
+  return fail(env, "ERR_ARBOR_SPANS", msg);
+}
+
+// applySpans(raw: Uint8Array, out: Uint8Array): void. `out` holds k pages back to back, each
+// already holding the page it was taken against; writes every span of raw into its page. Throws
+// ERR_ARBOR_SPANS unless raw describes exactly k pages with spans inside them, ascending and
+// apart (hostile input: a stored state may come from anywhere; `out` is then partly written).
+napi_value arbor_apply_spans(napi_env env, napi_callback_info info) {
+  uint8_t *raw, *out;
+  size_t raw_len, out_len;
+  if (!two_arrays(env, info, &raw, &raw_len, &out, &out_len)) return NULL;
+  if (out_len % SPAN_PAGE != 0) return arbor_throw_arg(env, "applySpans: out must be whole pages");
+  size_t at = 0;
+  for (size_t p = 0; p < out_len / SPAN_PAGE; p++) {
+    if (raw_len - at < 2) return spans_corrupt(env, p, "span count runs past the end");
+    const size_t n = rd16(raw + at);
+    at += 2;
+    if ((raw_len - at) / 4 < n) return spans_corrupt(env, p, "span table runs past the end");
+    const uint8_t* table = raw + at;
+    at += 4 * n;
+    uint8_t* page = out + p * SPAN_PAGE;
+    size_t end = 0;
+    for (size_t i = 0; i < n; i++) {
+      const size_t off = rd16(table + 4 * i), len = rd16(table + 4 * i + 2);
+      if (len == 0 || off < end || off + len > SPAN_PAGE) return spans_corrupt(env, p, "spans empty, overlapping or outside the page");
+      if (raw_len - at < len) return spans_corrupt(env, p, "span bytes run past the end");
+      memcpy(page + off, raw + at, len);
+      at += len;
+      end = off + len;
+    }
+  }
+  if (at != raw_len) return fail(env, "ERR_ARBOR_SPANS", "span data runs past the state's last page");
+  return NULL;
+}
+
+// deflateRaw(src: Uint8Array): Buffer. src raw-deflated at level 1, by one z_stream and one output
+// buffer kept for the process's life (deflateReset between uses), then copied out at its size.
+// Node's deflateRawSync builds a zlib stream object and zlib's 256 KiB of state for every call:
+// 0.3 ms for a child state's 14 KB of spans inside the executor, against ~0.06 ms in a tight
+// loop (spikes/22-page-diff-encoder).
+static z_stream spans_deflate;
+static bool spans_deflate_ready = false;
+static uint8_t* spans_out = NULL;
+static size_t spans_out_len = 0;
+
+napi_value arbor_deflate_raw(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  uint8_t* src;
+  size_t src_len;
+  if (!arbor_get_args(env, info, 1, argv) || !arbor_get_bytes(env, argv[0], &src, &src_len)) return NULL;
+  if (src_len > UINT32_MAX / 2) return arbor_throw_arg(env, "deflateRaw: input larger than 2 GiB");
+  if (!spans_deflate_ready) {
+    memset(&spans_deflate, 0, sizeof spans_deflate);
+    if (deflateInit2(&spans_deflate, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return fail(env, "ERR_ARBOR_DEFLATE", "deflateInit2 failed");
+    spans_deflate_ready = true;
+  } else if (deflateReset(&spans_deflate) != Z_OK) {
+    return fail(env, "ERR_ARBOR_DEFLATE", "deflateReset failed");
+  }
+  const size_t bound = deflateBound(&spans_deflate, (uLong)src_len);
+  if (bound > spans_out_len) {
+    uint8_t* grown = realloc(spans_out, bound);
+    if (!grown) return fail(env, "ERR_ARBOR_DEFLATE", "out of memory for the deflated data");
+    spans_out = grown;
+    spans_out_len = bound;
+  }
+  spans_deflate.next_in = src;
+  spans_deflate.avail_in = (uInt)src_len;
+  spans_deflate.next_out = spans_out;
+  spans_deflate.avail_out = (uInt)bound;
+  if (deflate(&spans_deflate, Z_FINISH) != Z_STREAM_END) return fail(env, "ERR_ARBOR_DEFLATE", "deflate did not finish within its bound");
+  napi_value out;
+  if (napi_create_buffer_copy(env, bound - spans_deflate.avail_out, spans_out, NULL, &out) != napi_ok) return NULL;
+  return out;
 }

@@ -11,10 +11,10 @@
 // or the snapshot), as clean pages for the restore strategy (RestoreStrategy.writeClean); while
 // S is current, every reset puts S's pages back in place of the snapshot's
 // (Interpreter.reset(overlay)), so a call on S costs what it wrote, not the size of S.
-import { deflateRawSync } from "node:zlib";
 import { HOST_PAGE, WASM_PAGE, type PageOverlay } from "../restore/strategy.ts";
 import type { FsDelta, LoadState, StateBlob } from "../protocol/messages.ts";
 import type { Interpreter } from "./interpreter.ts";
+import { packSpans, SPANS_BOUND_PER_PAGE, unpackSpans } from "./page-spans.ts";
 import { statePages, type StatePages } from "./state-pages.ts";
 
 /** A state as held between uses: what the wire carried, still compressed (it costs what it changed). */
@@ -23,7 +23,9 @@ interface StoredState {
   parentId: string | null;
   memoryBytes: number;
   pageIndex: number[];
-  /** Raw-deflated pages, each XOR-ed with the parent's page (see StateBlob.pages_b64). */
+  /** StateBlob.page_format: 1, whole pages XOR-ed and deflated; 2, spans (page-spans.ts). */
+  format: 1 | 2;
+  /** The pages as the wire carried them (see StateBlob.pages_b64). */
   packed: Buffer;
   fs: FsDelta;
 }
@@ -91,6 +93,7 @@ export class StateCache {
       parentId: blob.parent_id,
       memoryBytes: blob.memory_bytes,
       pageIndex: blob.page_index,
+      format: blob.page_format,
       packed,
       fs: blob.fs,
     });
@@ -172,22 +175,35 @@ export class StateCache {
   }
 
   private build(state: StoredState, parent: Materialized | undefined): Materialized {
+    const pages = new Map(parent?.pages);
     let bytes: Buffer;
     try {
-      bytes = this.pages.inflate(state.packed, state.pageIndex.length * HOST_PAGE);
+      bytes = state.format === 2 ? this.applySpans(state, pages) : this.applyXor(state, pages);
     } catch (e) {
       throw new Error(`state ${state.id}: ${(e as Error).message}`);
     }
-    const pages = new Map(parent?.pages);
-    state.pageIndex.forEach((page, i) => {
-      const value = bytes.subarray(i * HOST_PAGE, (i + 1) * HOST_PAGE);
-      this.pages.xorInto(value, pages.get(page) ?? pageOf(this.baseline, page));
-      pages.set(page, value);
-    });
+    state.pageIndex.forEach((page, i) => pages.set(page, bytes.subarray(i * HOST_PAGE, (i + 1) * HOST_PAGE)));
     const made: Materialized = { id: state.id, memoryBytes: state.memoryBytes, pages, fs: state.fs, cost: bytes.length + pages.size * MAP_ENTRY_BYTES };
     this.materialized.set(state.id, made);
     this.materializedBytes += made.cost;
     return made;
+  }
+
+  /** Format 2: each page is the page it was taken against (in `pages`) with its spans written over. */
+  private applySpans(state: StoredState, pages: Map<number, Uint8Array>): Buffer {
+    const { rawLength, deflated } = unpackSpans(state.packed, state.pageIndex.length);
+    const raw = this.pages.inflate(deflated, rawLength);
+    const bytes = this.pages.fresh(state.pageIndex.length * HOST_PAGE);
+    state.pageIndex.forEach((page, i) => bytes.set(pages.get(page) ?? pageOf(this.baseline, page), i * HOST_PAGE));
+    this.pages.applySpans(raw, bytes);
+    return bytes;
+  }
+
+  /** Format 1 (states captured by the build before): whole pages, each XOR-ed with the page it was taken against. */
+  private applyXor(state: StoredState, pages: Map<number, Uint8Array>): Buffer {
+    const bytes = this.pages.inflate(state.packed, state.pageIndex.length * HOST_PAGE);
+    state.pageIndex.forEach((page, i) => this.pages.xorInto(bytes.subarray(i * HOST_PAGE, (i + 1) * HOST_PAGE), pages.get(page) ?? pageOf(this.baseline, page)));
+    return bytes;
   }
 
   /** Marks the state, then its ancestors, most recently used: leaves are evicted before their parents. */
@@ -250,15 +266,16 @@ export class StateCache {
       return slot;
     });
     const against = changed.map((page) => parent?.pages.get(page) ?? pageOf(baseline, page));
-    slots.forEach((slot, i) => this.pages.xorInto(slot, against[i]!));
-    const packed = deflateRawSync(data, { level: 1 });
-    // XOR again: `data` holds the state's own pages, which become its page map below.
-    slots.forEach((slot, i) => this.pages.xorInto(slot, against[i]!));
+    // Only the spans that differ are deflated (format 2); `data` keeps the state's own pages,
+    // which become its page map below.
+    const raw = Buffer.allocUnsafe(changed.length * SPANS_BOUND_PER_PAGE);
+    const packed = packSpans(raw.subarray(0, this.pages.encodeSpans(data, against, raw)), this.pages.deflate);
     const blob: StateBlob = {
       id,
       parent_id: parentId,
       memory_bytes: view.length,
       page_index: changed,
+      page_format: 2,
       pages_b64: packed.toString("base64"),
       fs: interp.engine.files.diff(),
     };

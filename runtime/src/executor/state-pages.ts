@@ -4,16 +4,18 @@
 // fresh output took 12.9 ms, and 6.6 ms into memory made resident first in one madvise
 // (spikes/16-state-pages). With the native addon the buffers are made resident that way and the
 // pages inflated into them; without it (or with an addon built before these functions), zlib
-// and a DataView loop do the same work more slowly.
+// and a DataView loop do the same work more slowly. The spans of format-2 page data
+// (page-spans.ts) are encoded, applied and deflated by the addon too when it has those functions.
 import { inflateRawSync } from "node:zlib";
 import { loadNative, type NativeRestore } from "../restore/native.ts";
+import { applySpansJs, deflateLevel1, encodeSpansJs } from "./page-spans.ts";
 
-type Codec = Required<Pick<NativeRestore, "inflateRawInto" | "xorInto" | "prefault">>;
+type Codec = Required<Pick<NativeRestore, "inflateRawInto" | "xorInto" | "prefault">> & Pick<NativeRestore, "encodeSpans" | "applySpans" | "deflateRaw">;
 
 function nativeCodec(): Codec | null {
   const addon = loadNative().addon;
   if (!addon?.inflateRawInto || !addon.xorInto || !addon.prefault) return null;
-  return { inflateRawInto: addon.inflateRawInto, xorInto: addon.xorInto, prefault: addon.prefault };
+  return { inflateRawInto: addon.inflateRawInto, xorInto: addon.xorInto, prefault: addon.prefault, encodeSpans: addon.encodeSpans, applySpans: addon.applySpans, deflateRaw: addon.deflateRaw };
 }
 
 export interface StatePages {
@@ -25,6 +27,12 @@ export interface StatePages {
   inflate(packed: Uint8Array, bytes: number): Buffer;
   /** target ^= other (equal lengths, multiples of 4). */
   xorInto(target: Uint8Array, other: Uint8Array): void;
+  /** The spans where the k pages of `now` differ from before[i], into `out`; bytes written (page-spans.ts). */
+  encodeSpans(now: Uint8Array, before: readonly Uint8Array[], out: Uint8Array): number;
+  /** Writes raw's spans into the k pages of `out` (each holding its before page); throws on malformed data. */
+  applySpans(raw: Uint8Array, out: Uint8Array): void;
+  /** raw-deflated at zlib level 1 (a stream any inflate reads). */
+  deflate(raw: Uint8Array): Buffer;
 }
 
 /** The native codec when the addon has it, the JS one otherwise (`forceJs` for tests). */
@@ -63,6 +71,9 @@ function nativePages(codec: Codec): StatePages {
       return out;
     },
     xorInto: codec.xorInto,
+    encodeSpans: codec.encodeSpans ?? encodeSpansJs,
+    applySpans: codec.applySpans ?? applySpansJs,
+    deflate: codec.deflateRaw ?? deflateLevel1,
   };
 }
 
@@ -85,6 +96,9 @@ const JS_PAGES: StatePages = {
     return out;
   },
   xorInto: xorIntoJs,
+  encodeSpans: encodeSpansJs,
+  applySpans: applySpansJs,
+  deflate: deflateLevel1,
 };
 
 /** What went wrong, in the terms of the state: too many bytes for its index, or not a stream. */

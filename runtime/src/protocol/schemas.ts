@@ -38,6 +38,12 @@ export const stateBlobSchema = z.strictObject({
   memory_bytes: z.int().positive().max(2 ** 32),
   /** Host-page indices of the pages, ascending. */
   page_index: z.array(z.int().nonnegative().max(MAX_PAGES)).max(MAX_PAGES),
+  /**
+   * How pages_b64 encodes the pages (the state envelope's format version): 1, each whole page
+   * XOR-ed with the page it was taken against, raw-deflated; 2, only the spans that differ
+   * (executor/page-spans.ts). Executors write 2 and read both.
+   */
+  page_format: z.union([z.literal(1), z.literal(2)]),
   pages_b64: z.string(),
   fs: fsDeltaSchema,
 });

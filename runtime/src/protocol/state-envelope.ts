@@ -6,19 +6,25 @@
 //
 // Layout (little-endian):
 //   0   4   magic "ARST"
-//   4   2   format version (u16)
+//   4   2   format version (u16): 1 or 2, which is also how the pages are encoded (StateBlob.page_format)
 //   6   8   image: the 16 hex chars as 8 bytes
 //   14  4   header length H (u32)
 //   18  H   header, UTF-8 JSON: { id, parent_id, memory_bytes, fs }
 //   ..  4   page count N (u32)
 //   ..  4N  page indices (u32, ascending)
-//   ..      the pages: raw-deflated, each XOR-ed with its parent page (StateBlob.pages_b64, not base64)
+//   ..      the pages (StateBlob.pages_b64, not base64): version 1, raw-deflated, each XOR-ed with
+//           its parent page; version 2, the spans where they differ (executor/page-spans.ts)
 // The pages go in as bytes, not base64: a stored state costs 3/4 of what the wire form does.
+// This build writes version 2 and reads both, so states stored by the build before stay usable;
+// a daemon of that build refuses version 2 as `state_incompatible` (format_version).
 import { z } from "zod";
 import type { LoadState, StateBlob } from "./messages.ts";
 import { fsDeltaSchema, MAX_PAGES, stateIdSchema } from "./schemas.ts";
 
-export const STATE_FORMAT_VERSION = 1;
+/** The format this build's executors capture states in. */
+export const STATE_FORMAT_VERSION = 2;
+/** The formats this build reads. */
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
 const MAGIC = Buffer.from("ARST", "latin1");
 const FIXED = 18;
 const IMAGE = /^[0-9a-f]{16}$/;
@@ -65,7 +71,7 @@ export function encodeState(blob: StateBlob, image: string): Buffer {
   const pages = Buffer.from(blob.pages_b64, "base64");
   const out = Buffer.allocUnsafe(FIXED + header.length + 4 + 4 * blob.page_index.length + pages.length);
   MAGIC.copy(out, 0);
-  out.writeUInt16LE(STATE_FORMAT_VERSION, 4);
+  out.writeUInt16LE(blob.page_format, 4);
   out.write(image, 6, "hex");
   out.writeUInt32LE(header.length, 14);
   header.copy(out, FIXED);
@@ -93,10 +99,10 @@ export function peekState(data: Uint8Array): EnvelopeHead {
  */
 export function checkState(data: Uint8Array, expectedImage: string): EnvelopeHead {
   const head = peekState(data);
-  if (head.formatVersion !== STATE_FORMAT_VERSION) {
+  if (!READABLE_FORMAT_VERSIONS.includes(head.formatVersion)) {
     throw new StateEnvelopeError(
       "format_version",
-      `state format version ${head.formatVersion}; this build reads version ${STATE_FORMAT_VERSION}`,
+      `state format version ${head.formatVersion}; this build reads versions ${READABLE_FORMAT_VERSIONS.join(" and ")}`,
       head.formatVersion,
       STATE_FORMAT_VERSION,
     );
@@ -125,7 +131,7 @@ export function decodeState(data: Uint8Array, expectedImage: string): StateBlob 
 /** decodeState, with the pages as bytes (a view into `data`, not a copy): what an executor is sent. */
 export function decodeStateBytes(data: Uint8Array, expectedImage: string): LoadState {
   const buf = asBuffer(data);
-  checkState(buf, expectedImage);
+  const { formatVersion } = checkState(buf, expectedImage);
   const headerLength = buf.readUInt32LE(14);
   if (FIXED + headerLength + 4 > buf.length) throw corrupt("header runs past the end");
   let header: z.output<typeof headerSchema>;
@@ -149,6 +155,7 @@ export function decodeStateBytes(data: Uint8Array, expectedImage: string): LoadS
     parent_id: header.parent_id,
     memory_bytes: header.memory_bytes,
     page_index: pageIndex,
+    page_format: formatVersion as 1 | 2,
     pages: buf.subarray(at),
     fs: header.fs,
   };

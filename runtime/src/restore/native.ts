@@ -67,6 +67,19 @@ export interface NativeRestore {
   xorInto?(target: Uint8Array, other: Uint8Array): void;
   /** Makes every page of bytes resident and writable in one madvise(MADV_POPULATE_WRITE); contents unchanged. */
   prefault?(bytes: Uint8Array): void;
+  /**
+   * The spans of 8-byte words where each 4 KiB page of `now` differs from before[i], written to
+   * `out` (≥ 4,102 bytes per page) in format 2's raw layout (executor/page-spans.ts); bytes
+   * written. Absent from addons built before it (the executor then encodes in JS).
+   */
+  encodeSpans?(now: Uint8Array, before: readonly Uint8Array[], out: Uint8Array): number;
+  /** Writes raw's spans into the pages of `out`; throws ERR_ARBOR_SPANS on malformed data. Absent like encodeSpans. */
+  applySpans?(raw: Uint8Array, out: Uint8Array): void;
+  /**
+   * src raw-deflated at zlib level 1 by one stream kept for the process's life (Node's
+   * deflateRawSync sets up a stream and zlib's state per call). Absent like encodeSpans.
+   */
+  deflateRaw?(src: Uint8Array): Buffer;
   /** A sealed memfd holding bytes (length a multiple of 4096). */
   memfdFromBytes(name: string, bytes: Uint8Array | ArrayBuffer): number;
   /** mmap(MAP_PRIVATE | MAP_FIXED) the file over buf[offset, offset+length), file offset = offset. */

@@ -7,7 +7,7 @@
 import { Redis, ReplyError } from "ioredis";
 import { LRUCache } from "lru-cache";
 import type { StateBlob } from "../../../../runtime/src/protocol/messages.ts";
-import { encodeState, STATE_FORMAT_VERSION } from "../../../../runtime/src/protocol/state-envelope.ts";
+import { encodeState } from "../../../../runtime/src/protocol/state-envelope.ts";
 import {
   envelopeProblem,
   ParentGoneError,
@@ -80,7 +80,7 @@ export class RedisBackend implements StateBackend {
     const envelope = encodeState(blob, image);
     const base = this.base(tenant);
     const reply = await this.call(() =>
-      this.redis.arborStateAdd(base + blob.id, base, blob.id, blob.parent_id ?? "", tenant, this.options.ttlMs, envelope.length, image, STATE_FORMAT_VERSION, envelope),
+      this.redis.arborStateAdd(base + blob.id, base, blob.id, blob.parent_id ?? "", tenant, this.options.ttlMs, envelope.length, image, blob.page_format, envelope),
     );
     if (reply[0] === 0) throw new ParentGoneError(blob.parent_id ?? String(reply[1]));
     this.cache.set(this.cacheKey(tenant, blob.id), envelope);
