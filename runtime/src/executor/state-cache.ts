@@ -13,6 +13,7 @@
 // (Interpreter.reset(overlay)), so a call on S costs what it wrote, not the size of S.
 import { HOST_PAGE, WASM_PAGE, type PageOverlay } from "../restore/strategy.ts";
 import type { FsDelta, LoadState, StateBlob } from "../protocol/messages.ts";
+import { CAPTURED_PAGE_FORMAT, type PageFormat } from "../protocol/page-format.ts";
 import type { Interpreter } from "./interpreter.ts";
 import { packSpans, SPANS_BOUND_PER_PAGE, unpackSpans } from "./page-spans.ts";
 import { statePages, type StatePages } from "./state-pages.ts";
@@ -24,7 +25,7 @@ interface StoredState {
   memoryBytes: number;
   pageIndex: number[];
   /** StateBlob.page_format: 1, whole pages XOR-ed and deflated; 2, spans (page-spans.ts). */
-  format: 1 | 2;
+  format: PageFormat;
   /** The pages as the wire carried them (see StateBlob.pages_b64). */
   packed: Buffer;
   fs: FsDelta;
@@ -275,7 +276,7 @@ export class StateCache {
       parent_id: parentId,
       memory_bytes: view.length,
       page_index: changed,
-      page_format: 2,
+      page_format: CAPTURED_PAGE_FORMAT,
       pages_b64: packed.toString("base64"),
       fs: interp.engine.files.diff(),
     };

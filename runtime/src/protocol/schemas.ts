@@ -3,6 +3,7 @@
 // with them (host/validate.ts): an executor is a hostile peer. Bounds keep a hostile message
 // from costing more than a real one could.
 import { z } from "zod";
+import { PAGE_FORMATS } from "./page-format.ts";
 
 /** How a call ended, as every answer says it (the wire's EvalResponse status). */
 export const CALL_STATUSES = ["ok", "error", "timeout", "memory_limit", "output_limit", "crashed"] as const;
@@ -31,6 +32,9 @@ export const stateIdSchema = z.string().min(1).max(MAX_STATE_ID);
  * call dirties differ in a few bytes, so a state costs about what it really changed), plus the
  * filesystem's delta from the snapshot.
  */
+/** How a state's pages are encoded (page-format.ts). */
+export const pageFormatSchema = z.literal([...PAGE_FORMATS]);
+
 export const stateBlobSchema = z.strictObject({
   id: stateIdSchema,
   parent_id: stateIdSchema.nullable(),
@@ -38,12 +42,7 @@ export const stateBlobSchema = z.strictObject({
   memory_bytes: z.int().positive().max(2 ** 32),
   /** Host-page indices of the pages, ascending. */
   page_index: z.array(z.int().nonnegative().max(MAX_PAGES)).max(MAX_PAGES),
-  /**
-   * How pages_b64 encodes the pages (the state envelope's format version): 1, each whole page
-   * XOR-ed with the page it was taken against, raw-deflated; 2, only the spans that differ
-   * (executor/page-spans.ts). Executors write 2 and read both.
-   */
-  page_format: z.union([z.literal(1), z.literal(2)]),
+  page_format: pageFormatSchema,
   pages_b64: z.string(),
   fs: fsDeltaSchema,
 });

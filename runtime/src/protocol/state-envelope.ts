@@ -19,12 +19,11 @@
 // a daemon of that build refuses version 2 as `state_incompatible` (format_version).
 import { z } from "zod";
 import type { LoadState, StateBlob } from "./messages.ts";
-import { fsDeltaSchema, MAX_PAGES, stateIdSchema } from "./schemas.ts";
+import { CAPTURED_PAGE_FORMAT, PAGE_FORMATS } from "./page-format.ts";
+import { fsDeltaSchema, MAX_PAGES, pageFormatSchema, stateIdSchema } from "./schemas.ts";
 
-/** The format this build's executors capture states in. */
-export const STATE_FORMAT_VERSION = 2;
-/** The formats this build reads. */
-export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
+/** The version this build writes for the states its executors capture (the pages' format). */
+export const STATE_FORMAT_VERSION = CAPTURED_PAGE_FORMAT;
 const MAGIC = Buffer.from("ARST", "latin1");
 const FIXED = 18;
 const IMAGE = /^[0-9a-f]{16}$/;
@@ -99,10 +98,10 @@ export function peekState(data: Uint8Array): EnvelopeHead {
  */
 export function checkState(data: Uint8Array, expectedImage: string): EnvelopeHead {
   const head = peekState(data);
-  if (!READABLE_FORMAT_VERSIONS.includes(head.formatVersion)) {
+  if (!pageFormatSchema.safeParse(head.formatVersion).success) {
     throw new StateEnvelopeError(
       "format_version",
-      `state format version ${head.formatVersion}; this build reads versions ${READABLE_FORMAT_VERSIONS.join(" and ")}`,
+      `state format version ${head.formatVersion}; this build reads versions ${PAGE_FORMATS.join(" and ")}`,
       head.formatVersion,
       STATE_FORMAT_VERSION,
     );
@@ -155,7 +154,7 @@ export function decodeStateBytes(data: Uint8Array, expectedImage: string): LoadS
     parent_id: header.parent_id,
     memory_bytes: header.memory_bytes,
     page_index: pageIndex,
-    page_format: formatVersion as 1 | 2,
+    page_format: pageFormatSchema.parse(formatVersion),
     pages: buf.subarray(at),
     fs: header.fs,
   };
