@@ -206,13 +206,15 @@ napi_value arbor_apply_spans(napi_env env, napi_callback_info info) {
 }
 
 // deflateRaw(src: Uint8Array): Buffer. src raw-deflated at level 1, by one z_stream and one output
-// buffer kept for the process's life (deflateReset between uses), then copied out at its size.
+// buffer (up to 4 MiB) kept for the process's life (deflateReset between uses), then copied out at
+// its size.
 // Node's deflateRawSync builds a zlib stream object and zlib's 256 KiB of state for every call:
 // 0.3 ms for a child state's 14 KB of spans inside the executor, against ~0.06 ms in a tight
 // loop (spikes/22-page-diff-encoder).
 static z_stream spans_deflate;
 static bool spans_deflate_ready = false;
 static uint8_t* spans_out = NULL;
+#define SPANS_KEEP_OUT_BYTES (4u << 20)
 static size_t spans_out_len = 0;
 
 napi_value arbor_deflate_raw(napi_env env, napi_callback_info info) {
@@ -241,6 +243,13 @@ napi_value arbor_deflate_raw(napi_env env, napi_callback_info info) {
   spans_deflate.avail_out = (uInt)bound;
   if (deflate(&spans_deflate, Z_FINISH) != Z_STREAM_END) return fail(env, "ERR_ARBOR_DEFLATE", "deflate did not finish within its bound");
   napi_value out;
-  if (napi_create_buffer_copy(env, bound - spans_deflate.avail_out, spans_out, NULL, &out) != napi_ok) return NULL;
-  return out;
+  const napi_status made = napi_create_buffer_copy(env, bound - spans_deflate.avail_out, spans_out, NULL, &out);
+  // A large state's output buffer is not kept: one huge capture must not pin its size for the
+  // executor's life.
+  if (spans_out_len > SPANS_KEEP_OUT_BYTES) {
+    free(spans_out);
+    spans_out = NULL;
+    spans_out_len = 0;
+  }
+  return made == napi_ok ? out : NULL;
 }
