@@ -125,7 +125,7 @@ for (const kind of ["native", "js"] as const) {
       refuses(spanData([[8, 16], [16, 8]]), 1, /spans empty, overlapping or outside the page/);
       refuses(spanData([[4090, 8]]), 1, /spans empty, overlapping or outside the page/);
       refuses(spanData([[65535, 65535]]), 1, /spans empty, overlapping or outside the page/);
-      refuses(Buffer.concat([spanData([]), spanData([[0, 8]])]), 1, /span data runs past the state's last page/);
+      refuses(Buffer.concat([spanData([]), spanData([[0, 8]])]), 1, /span data runs past the last page of the state/);
       refuses(spanData([[0, 8]]), 2, /page 1 of the state: span count runs past the end/);
       assert.throws(() => unpackSpans(Buffer.from([1, 0]), 1), /too short/);
       const huge = Buffer.alloc(8);
@@ -144,7 +144,8 @@ for (const kind of ["native", "js"] as const) {
           }
           assert.ok(out.subarray(pages * PAGE).every((b) => b === 0xee), "a span was written past the last page");
         }),
-        { numRuns: 500 },
+        // The first: data left over after the last page (a counterexample CI's fuzzing found).
+        { numRuns: 500, examples: [[Uint8Array.from([0, 0, 0]), 1]] },
       );
     });
 

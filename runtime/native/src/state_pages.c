@@ -201,7 +201,7 @@ napi_value arbor_apply_spans(napi_env env, napi_callback_info info) {
       end = off + len;
     }
   }
-  if (at != raw_len) return fail(env, "ERR_ARBOR_SPANS", "span data runs past the state's last page");
+  if (at != raw_len) return fail(env, "ERR_ARBOR_SPANS", "span data runs past the last page of the state");
   return NULL;
 }
 

@@ -116,5 +116,5 @@ export function applySpansJs(raw: Uint8Array, out: Uint8Array): void {
       end = off + len;
     }
   }
-  if (at !== raw.length) throw new Error("span data runs past the state's last page");
+  if (at !== raw.length) throw new Error("span data runs past the last page of the state");
 }
