@@ -132,7 +132,7 @@ describe("cluster: 3 daemons on redis-server behind HAProxy", () => {
       memory_bytes: 32 * 1024 * 1024,
       page_index: [0],
       page_format: 1,
-      pages_b64: randomBytes(4096).toString("base64"),
+      pages: randomBytes(4096),
       fs: { removed: [], dirs: [], files: [], links: [] },
     };
     await foreign.add("acme", blob);

@@ -32,7 +32,7 @@ function blob(parent: string | null, bytes = 4096, id = newStateId()): StateBlob
     memory_bytes: 32 * 1024 * 1024,
     page_index: Array.from({ length: pages }, (_, i) => i * 3),
     page_format: 1,
-    pages_b64: randomBytes(bytes).toString("base64"),
+    pages: randomBytes(bytes),
     fs: { removed: [], dirs: [], files: [{ path: "/workspace/n.txt", mode: 0o100644, data_b64: Buffer.from(id).toString("base64") }], links: [] },
   };
 }

@@ -188,6 +188,20 @@ describe("states and forks", () => {
     assert.equal(res.body.state_id, null);
   });
 
+  test("a state too large to keep: 200, state_id null, a StateError that says its size; no executor is lost", async () => {
+    const before = arbor.services.pool.stats();
+    const res = await acme.create("import os\nhuge = os.urandom(70 * 1024 * 1024)\nlen(huge)", { timeout_ms: 60_000, memory_mb: 512 });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.state_id, null);
+    assert.equal(res.body.status, "error");
+    assert.equal(res.body.result, String(70 * 1024 * 1024));
+    assert.equal(res.body.error.type, "StateError");
+    assert.match(res.body.error.message, /takes 70\.\d MiB compressed; a kept state can take at most 64\.0 MiB/);
+    const now = arbor.services.pool.stats();
+    assert.deepEqual([now.crashes, now.respawns], [before.crashes, before.respawns], "the executor was not killed for an oversized answer");
+    assert.equal((await acme.evalOn(root, "len(data)")).body.result, "100000");
+  });
+
   test("another tenant's state is unknown to you", async () => {
     for (const res of [await beta.info(root), await beta.evalOn(root, "1"), await beta.fork(root, [{ code: "1" }]), await beta.del(root)]) {
       assert.equal(res.status, 404);
@@ -260,7 +274,7 @@ function tinyBlob(parent: string | null, bytes = 100): StateBlob {
     memory_bytes: 16 * 1024 * 1024,
     page_index: [1],
     page_format: 1,
-    pages_b64: Buffer.alloc(bytes, 7).toString("base64"),
+    pages: Buffer.alloc(bytes, 7),
     fs: { removed: [], dirs: [], files: [], links: [] },
   };
 }
@@ -288,17 +302,15 @@ test("placement: a chain's states go to each executor once; past its budget an e
   for (const b of [root, kid, other]) await backend.add("t", b);
   const a = { alive: true } as ExecutorProcess;
   const b = { alive: true } as ExecutorProcess;
-  // What an executor is sent: the blob with its pages as bytes (they travel beside the JSON).
-  const sent = ({ pages_b64, ...rest }: typeof root) => ({ ...rest, pages: Buffer.from(pages_b64, "base64") });
   const first = placement.prepare(a, JOB, await open(kid.id));
-  assert.deepEqual(first.load_states, [sent(root), sent(kid)]);
+  assert.deepEqual(first.load_states, [root, kid]);
   assert.equal(placement.prepare(a, JOB, await open(kid.id)).load_states, undefined, "a holds the chain now");
   assert.equal(placement.heldEverywhere(root.id), true, "a is the only executor seen");
-  assert.deepEqual(placement.prepare(b, JOB, await open(root.id)).load_states, [sent(root)]);
+  assert.deepEqual(placement.prepare(b, JOB, await open(root.id)).load_states, [root]);
   assert.equal(placement.heldEverywhere(kid.id), false, "b lacks the child");
   // a holds ~1.3 KB; the other state would take it past 2 KB: a drops the rest first.
   const third = placement.prepare(a, JOB, await open(other.id));
-  assert.deepEqual(third.load_states, [sent(other)]);
+  assert.deepEqual(third.load_states, [other]);
   assert.deepEqual(new Set(third.forget_states), new Set([root.id, kid.id]));
   // A lookup that skipped a state an executor lacks is refused, so the call path fetches it all.
   const skipped = await backend.chain("t", kid.id, { need: (id) => id !== root.id });

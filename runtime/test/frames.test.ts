@@ -1,5 +1,5 @@
-// Pipe framing (runtime/src/protocol/frames.ts): plain JSON frames both ways, and daemon-to-executor
-// frames whose bytes (a state's pages) travel beside the JSON. Read back through the executor's
+// Pipe framing (runtime/src/protocol/frames.ts): plain JSON frames both ways, and frames whose
+// bytes (a state's pages, either way) travel beside the JSON. Read back through the executor's
 // real synchronous channel from a file descriptor.
 import assert from "node:assert/strict";
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
@@ -60,9 +60,31 @@ test("Uint8Arrays travel beside the JSON and come back as the same bytes, in pla
   assert.deepEqual(next, { t: "ping", id: 2 }, "the frame after it is read from the right offset");
 });
 
-test("the daemon's decoder refuses a frame with an attachment (executors cannot send one)", () => {
+test("a decoder refuses a frame with an attachment unless it was told to take them (the tool host's pipes)", () => {
   const frame = encodeFrame({ t: "result", pages: Uint8Array.of(1) }, true);
-  assert.throws(() => new FrameDecoder().push(frame), /exceeds/);
+  assert.throws(() => new FrameDecoder().push(frame), /carries an attachment; this end takes none/);
+});
+
+test("a checkpoint's pages come back to the daemon beside the JSON, whatever the chunks, frame after frame", () => {
+  const pages = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 13) & 0xff));
+  const message = { t: "result", id: 3, outcome: { stdout: '{"$bytes": [0, 1]}', checkpoint: { id: "st_a", pages } } };
+  const frames = Buffer.concat([encodeFrame(message, true), encodeFrame({ t: "pong", id: 4 }), encodeFrame({ t: "result", id: 5, outcome: { checkpoint: { pages: new Uint8Array(0) } } }, true)]);
+  for (const size of [1, 7, 4096, frames.length]) {
+    const decoder = new FrameDecoder(1 << 20, 1 << 20);
+    const got: any[] = [];
+    for (let at = 0; at < frames.length; at += size) got.push(...decoder.push(frames.subarray(at, at + size)));
+    assert.equal(got.length, 3, `chunks of ${size}`);
+    assert.equal(got[0].outcome.stdout, '{"$bytes": [0, 1]}', "a string that looks like a reference stays a string");
+    assert.ok(Buffer.isBuffer(got[0].outcome.checkpoint.pages) && got[0].outcome.checkpoint.pages.equals(pages), `chunks of ${size}`);
+    assert.deepEqual(got[1], { t: "pong", id: 4 });
+    assert.equal(got[2].outcome.checkpoint.pages.length, 0);
+  }
+});
+
+test("an attachment over the decoder's cap is refused from its header, before its bytes arrive", () => {
+  const frame = encodeFrame({ t: "result", pages: new Uint8Array(2048) }, true);
+  assert.throws(() => new FrameDecoder(1 << 20, 1024).push(frame.subarray(0, 8)), /attachment of 2048 bytes exceeds the 1024-byte cap/);
+  assert.throws(() => new FrameDecoder(16, 1 << 20).push(frame.subarray(0, 4)), /exceeds the 16-byte cap/);
 });
 
 test("a reference outside the attachment is an error, not a read past it", () => {

@@ -180,11 +180,11 @@ describe("state cache", () => {
 function rootInFormat1(blob: StateBlob, baseline: Uint8Array): StateBlob {
   assert.equal(blob.parent_id, null);
   const codec = statePages();
-  const { rawLength, deflated } = unpackSpans(Buffer.from(blob.pages_b64, "base64"), blob.page_index.length);
+  const { rawLength, deflated } = unpackSpans(blob.pages, blob.page_index.length);
   const snapshotPages = blob.page_index.map((page) => Buffer.from(baseline.subarray(page * 4096, (page + 1) * 4096)));
   assert.ok(snapshotPages.every((p) => p.length === 4096), "the root grew no memory");
   const pages = Buffer.concat(snapshotPages);
   codec.applySpans(codec.inflate(deflated, rawLength), pages);
   snapshotPages.forEach((before, i) => codec.xorInto(pages.subarray(i * 4096, (i + 1) * 4096), before));
-  return { ...blob, page_format: 1, pages_b64: deflateRawSync(pages, { level: 1 }).toString("base64") };
+  return { ...blob, page_format: 1, pages: deflateRawSync(pages, { level: 1 }) };
 }

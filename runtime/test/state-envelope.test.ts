@@ -22,7 +22,7 @@ function syntheticBlob(pages: number[], id = "st_a", parent: string | null = nul
     memory_bytes: 16 * 1024 * 1024,
     page_index: pages,
     page_format: format,
-    pages_b64: deflateRawSync(data, { level: 1 }).toString("base64"),
+    pages: deflateRawSync(data, { level: 1 }),
     fs: { removed: ["/tmp/x"], dirs: [{ path: "/workspace/d", mode: 0o40755 }], files: [{ path: "/workspace/d/f", mode: 0o100644, data_b64: "aGk=" }], links: [] },
   };
 }

@@ -68,11 +68,11 @@ describe("states across executors", () => {
     assert.equal(stillRoot.result, "50000");
   });
 
-  test("a state sent as bytes (as the daemon sends it) runs like one sent as base64", async () => {
-    const { pages_b64, ...rest } = root;
+  test("a checkpoint comes back with its pages as bytes, and a copy of them runs anywhere", async () => {
+    assert.ok(root.pages instanceof Uint8Array, "beside the frame's JSON, not base64 inside it");
     const c = await ExecutorProcess.spawn();
     try {
-      const o = await c.run(job("(len(data), table['4999'], open('f.txt').read(), n)", { base_state: "root", load_states: [{ ...rest, pages: Buffer.from(pages_b64, "base64") }] }));
+      const o = await c.run(job("(len(data), table['4999'], open('f.txt').read(), n)", { base_state: "root", load_states: [{ ...root, pages: Uint8Array.from(root.pages) }] }));
       assert.equal(o.result, "(50000, 4999, 'v1', 0)", JSON.stringify(o.error));
     } finally {
       c.kill("killed_shutdown");
@@ -80,14 +80,14 @@ describe("states across executors", () => {
   });
 
   test("a state whose page data was damaged is refused with a StateError that says how; the executor keeps serving", async () => {
-    const raw = inflateRawSync(unpackSpans(Buffer.from(root.pages_b64, "base64"), root.page_index.length).deflated);
+    const raw = inflateRawSync(unpackSpans(root.pages, root.page_index.length).deflated);
     raw.writeUInt16LE(0xffff, 4); // the first page's first span: 65,535 bytes long
-    const spanPastPage = { ...root, id: "damaged", pages_b64: packSpans(raw).toString("base64") };
-    const lengthTooLarge = Buffer.from(root.pages_b64, "base64");
+    const spanPastPage = { ...root, id: "damaged", pages: packSpans(raw) };
+    const lengthTooLarge = Buffer.from(root.pages);
     lengthTooLarge.writeUInt32LE(0xffffffff, 0);
     const cases: Array<[StateBlob, RegExp]> = [
       [spanPastPage, /state damaged: page 0 of the state: spans empty, overlapping or outside the page/],
-      [{ ...root, id: "damaged2", pages_b64: lengthTooLarge.toString("base64") }, /state damaged2: page data says 4294967295 bytes/],
+      [{ ...root, id: "damaged2", pages: lengthTooLarge }, /state damaged2: page data says 4294967295 bytes/],
     ];
     for (const [blob, message] of cases) {
       const o = await b.run(job("len(data)", { base_state: blob.id, load_states: [blob] }));
@@ -97,6 +97,21 @@ describe("states across executors", () => {
     }
     assert.equal((await b.run(job("len(data)", { base_state: "root" }))).result, "50000");
     assert.equal((await b.run(job("'data' in globals()"))).result, "False");
+  });
+
+  test("a state too large to keep is refused with a StateError that says its size; the executor keeps serving", async () => {
+    // 70 MiB of random bytes compress to more than the 64 MiB a checkpoint may carry. Sent
+    // anyway, the daemon's decoder would refuse the frame and kill the executor as a protocol breach.
+    const o = await a.run(job("import os\nhuge = os.urandom(70 * 1024 * 1024)\nlen(huge)", { base_state: "root", checkpoint_id: "huge", timeout_ms: 60_000 }));
+    assert.equal(o.status, "error");
+    assert.equal(o.checkpoint, undefined);
+    assert.equal(o.result, String(70 * 1024 * 1024), "the call's own answer stands");
+    assert.equal(o.error?.type, "StateError");
+    assert.match(o.error!.message, /^the state this call left takes 70\.\d MiB compressed; a kept state can take at most 64\.0 MiB$/);
+    assert.equal(a.alive, true);
+    const gone = await a.run(job("1", { base_state: "huge" }));
+    assert.equal(gone.error?.type, "StateError", "the refused state was not kept");
+    assert.equal((await a.run(job("(len(data), 'huge' in globals())", { base_state: "root" }))).result, "(50000, False)");
   });
 
   test("a job that cannot be sent fails on its own and leaves the executor free", async () => {

@@ -687,7 +687,7 @@ NAPI_MODULE_INIT() {
       {"prefault", arbor_prefault},
       {"encodeSpans", arbor_encode_spans},
       {"applySpans", arbor_apply_spans},
-      {"deflateRaw", arbor_deflate_raw},
+      {"packSpans", arbor_pack_spans},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;

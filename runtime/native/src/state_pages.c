@@ -205,24 +205,25 @@ napi_value arbor_apply_spans(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// deflateRaw(src: Uint8Array): Buffer. src raw-deflated at level 1, by one z_stream and one output
-// buffer (up to 4 MiB) kept for the process's life (deflateReset between uses), then copied out at
-// its size.
+// packSpans(raw: Uint8Array): Buffer. Span data as a state carries it (page-spans.ts): raw's
+// length as a u32 LE, then raw deflated at level 1 by one z_stream and one output buffer (up to
+// 4 MiB) kept for the process's life (deflateReset between uses), copied out once at its size.
 // Node's deflateRawSync builds a zlib stream object and zlib's 256 KiB of state for every call:
 // 0.3 ms for a child state's 14 KB of spans inside the executor, against ~0.06 ms in a tight
-// loop (spikes/22-page-diff-encoder).
+// loop (spikes/22-page-diff-encoder); and wrapping its output with the length was one more copy
+// into fresh memory (~7-11 us per 4 KiB page on this kind of VM, spikes/23-large-checkpoint).
 static z_stream spans_deflate;
 static bool spans_deflate_ready = false;
 static uint8_t* spans_out = NULL;
 #define SPANS_KEEP_OUT_BYTES (4u << 20)
 static size_t spans_out_len = 0;
 
-napi_value arbor_deflate_raw(napi_env env, napi_callback_info info) {
+napi_value arbor_pack_spans(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   uint8_t* src;
   size_t src_len;
   if (!arbor_get_args(env, info, 1, argv) || !arbor_get_bytes(env, argv[0], &src, &src_len)) return NULL;
-  if (src_len > UINT32_MAX / 2) return arbor_throw_arg(env, "deflateRaw: input larger than 2 GiB");
+  if (src_len > UINT32_MAX / 2) return arbor_throw_arg(env, "packSpans: input larger than 2 GiB");
   if (!spans_deflate_ready) {
     memset(&spans_deflate, 0, sizeof spans_deflate);
     if (deflateInit2(&spans_deflate, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return fail(env, "ERR_ARBOR_DEFLATE", "deflateInit2 failed");
@@ -230,17 +231,18 @@ napi_value arbor_deflate_raw(napi_env env, napi_callback_info info) {
   } else if (deflateReset(&spans_deflate) != Z_OK) {
     return fail(env, "ERR_ARBOR_DEFLATE", "deflateReset failed");
   }
-  const size_t bound = deflateBound(&spans_deflate, (uLong)src_len);
+  const size_t bound = 4 + deflateBound(&spans_deflate, (uLong)src_len);
   if (bound > spans_out_len) {
     uint8_t* grown = realloc(spans_out, bound);
     if (!grown) return fail(env, "ERR_ARBOR_DEFLATE", "out of memory for the deflated data");
     spans_out = grown;
     spans_out_len = bound;
   }
+  for (int i = 0; i < 4; i++) spans_out[i] = (uint8_t)(src_len >> (8 * i));
   spans_deflate.next_in = src;
   spans_deflate.avail_in = (uInt)src_len;
-  spans_deflate.next_out = spans_out;
-  spans_deflate.avail_out = (uInt)bound;
+  spans_deflate.next_out = spans_out + 4;
+  spans_deflate.avail_out = (uInt)(bound - 4);
   if (deflate(&spans_deflate, Z_FINISH) != Z_STREAM_END) return fail(env, "ERR_ARBOR_DEFLATE", "deflate did not finish within its bound");
   napi_value out;
   const napi_status made = napi_create_buffer_copy(env, bound - spans_deflate.avail_out, spans_out, NULL, &out);

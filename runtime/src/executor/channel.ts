@@ -21,7 +21,8 @@ export class SyncChannel {
   ) {}
 
   send(message: FromExecutor): void {
-    const frame = encodeFrame(message);
+    // A checkpoint's pages travel beside the JSON, as the daemon's do the other way.
+    const frame = encodeFrame(message, message.t === "result" && message.outcome.checkpoint !== undefined);
     let off = 0;
     while (off < frame.length) off += writeSync(this.fd, frame, off, frame.length - off);
   }

@@ -6,7 +6,8 @@ import type { CallGuard, Guarded } from "./call-guard.ts";
 import { decideOutcome } from "./outcome.ts";
 import { scrubHostDetail } from "./scrub.ts";
 import type { StateCache } from "./state-cache.ts";
-import { failedOutcome, type InputFile, type Job, type Outcome } from "../protocol/messages.ts";
+import { MAX_CHECKPOINT_BYTES } from "../protocol/frames.ts";
+import { failedOutcome, type InputFile, type Job, type Outcome, type PythonError } from "../protocol/messages.ts";
 
 const MIB = 1024 * 1024;
 /** How long past the deadline the soft interrupt gets before V8 terminates the call itself. */
@@ -99,10 +100,29 @@ export function execute(interp: Interpreter, guard: CallGuard | null, job: Job, 
   // limit the interpreter was stopped mid-way, and that is not a state anyone can build on.
   if (job.checkpoint_id && (decided.status === "ok" || decided.status === "error")) {
     const captureStarted = performance.now();
-    outcome.checkpoint = states.capture(interp, job.checkpoint_id, job.base_state ?? null);
+    const made = states.capture(interp, job.checkpoint_id, job.base_state ?? null);
     outcome.timing.checkpoint_ms = performance.now() - captureStarted;
+    if (made.pages.length <= MAX_CHECKPOINT_BYTES) {
+      outcome.checkpoint = made;
+    } else {
+      // Too large to send and keep: dropped here, and the answer says why (the daemon would
+      // otherwise see an oversized frame and kill this executor as a protocol breach).
+      states.forget(interp, [made.id]);
+      outcome.status = "error";
+      outcome.error = tooLargeToKeep(made.pages.length, outcome.error);
+    }
   }
   return { outcome, disturbed: !guarded.ok && (guarded.terminated || engine.isTrap(guarded.error)) };
+}
+
+function tooLargeToKeep(bytes: number, raised: PythonError | null): PythonError {
+  const mib = (n: number) => (n / MIB).toFixed(1);
+  const also = raised ? ` (the cell also raised ${raised.type}: ${raised.message})` : "";
+  return {
+    type: "StateError",
+    message: `the state this call left takes ${mib(bytes)} MiB compressed; a kept state can take at most ${mib(MAX_CHECKPOINT_BYTES)} MiB${also}`,
+    traceback: raised?.traceback ?? "",
+  };
 }
 
 /** Without a guard (in-process tests and tools): no wall-time limit. */

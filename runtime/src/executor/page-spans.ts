@@ -1,6 +1,6 @@
 // The page data of a state in format 2 (state-envelope.ts): for each page of the state's index,
 // only the bytes that differ from the page it was taken against (its parent's page, else the
-// snapshot's, else zeros past the snapshot). A tree-walk child changes ~112 pages but ~13 KB
+// snapshot's, else zeros past the snapshot). A tree-walk child changes ~112 pages but ~14 KB
 // inside them; format 1 deflated the whole XOR-ed pages, 448 KB that were mostly zeros, which was
 // 0.4 ms of its 1 ms capture (spikes/21-tree-walk-cpu, spikes/22-page-diff-encoder).
 //
@@ -29,18 +29,13 @@ export const SPANS_BOUND_PER_PAGE = 2 + 4 + HOST_PAGE;
 export const SPANS_MAX_PER_PAGE = 2 + 4 * HOST_PAGE + HOST_PAGE;
 const WORDS = HOST_PAGE / 8;
 
-/** Wraps raw span data as a state carries it: its length, then the data raw-deflated (by `deflate`: the addon's in the executor). */
-export function packSpans(raw: Uint8Array, deflate: (raw: Uint8Array) => Buffer = deflateLevel1): Buffer {
-  const deflated = deflate(raw);
+/** Wraps raw span data as a state carries it: its length, then the data raw-deflated at zlib level 1 (the addon's packSpans does the same in one copy). */
+export function packSpans(raw: Uint8Array): Buffer {
+  const deflated = deflateRawSync(raw, { level: 1 });
   const out = Buffer.allocUnsafe(4 + deflated.length);
   out.writeUInt32LE(raw.length, 0);
   deflated.copy(out, 4);
   return out;
-}
-
-/** zlib level 1, raw (no header): what page data has always been deflated with. */
-export function deflateLevel1(raw: Uint8Array): Buffer {
-  return deflateRawSync(raw, { level: 1 });
 }
 
 /** The raw length a packed span data says it has and its deflated part, or an Error saying why it cannot be. */

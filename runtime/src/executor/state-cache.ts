@@ -12,10 +12,10 @@
 // S is current, every reset puts S's pages back in place of the snapshot's
 // (Interpreter.reset(overlay)), so a call on S costs what it wrote, not the size of S.
 import { HOST_PAGE, WASM_PAGE, type PageOverlay } from "../restore/strategy.ts";
-import type { FsDelta, LoadState, StateBlob } from "../protocol/messages.ts";
+import type { FsDelta, StateBlob } from "../protocol/messages.ts";
 import { CAPTURED_PAGE_FORMAT, type PageFormat } from "../protocol/page-format.ts";
 import type { Interpreter } from "./interpreter.ts";
-import { packSpans, SPANS_BOUND_PER_PAGE, unpackSpans } from "./page-spans.ts";
+import { SPANS_BOUND_PER_PAGE, unpackSpans } from "./page-spans.ts";
 import { statePages, type StatePages } from "./state-pages.ts";
 
 /** A state as held between uses: what the wire carried, still compressed (it costs what it changed). */
@@ -26,7 +26,7 @@ interface StoredState {
   pageIndex: number[];
   /** StateBlob.page_format: 1, whole pages XOR-ed and deflated; 2, spans (page-spans.ts). */
   format: PageFormat;
-  /** The pages as the wire carried them (see StateBlob.pages_b64). */
+  /** The pages as the wire carried them (StateBlob.pages). */
   packed: Buffer;
   fs: FsDelta;
 }
@@ -44,6 +44,8 @@ interface Materialized {
 /** Per map entry: key, value pointer and hash-table slack, roughly. */
 const MAP_ENTRY_BYTES = 96;
 export const DEFAULT_MATERIALIZED_BUDGET = 64 * 1024 * 1024;
+/** The span buffer a capture leaves for the next one: up to ~2,000 changed pages' bound. */
+const SPANS_SCRATCH_KEEP_BYTES = 8 * 1024 * 1024;
 
 export class StateCache {
   private readonly stored = new Map<string, StoredState>();
@@ -56,6 +58,8 @@ export class StateCache {
    * costs what it dirtied, not the size of the state.
    */
   private current: Materialized | null = null;
+  /** The capture's span output, reused (see spansOut). */
+  private spansScratch: Buffer | null = null;
 
   /**
    * `materializedBudget`: bytes of decompressed states kept ready besides the current one. A
@@ -82,12 +86,7 @@ export class StateCache {
   }
 
   /** Adds a state whose parent (if any) is already held. It stays compressed until entered. */
-  add(blob: StateBlob | LoadState): void {
-    const packed = "pages" in blob ? Buffer.from(blob.pages.buffer, blob.pages.byteOffset, blob.pages.byteLength) : Buffer.from(blob.pages_b64, "base64");
-    this.store(blob, packed);
-  }
-
-  private store(blob: Omit<StateBlob, "pages_b64">, packed: Buffer): void {
+  add(blob: StateBlob): void {
     if (blob.parent_id && !this.stored.has(blob.parent_id)) throw new Error(`state ${blob.id}: parent ${blob.parent_id} is not loaded`);
     this.stored.set(blob.id, {
       id: blob.id,
@@ -95,7 +94,7 @@ export class StateCache {
       memoryBytes: blob.memory_bytes,
       pageIndex: blob.page_index,
       format: blob.page_format,
-      packed,
+      packed: Buffer.from(blob.pages.buffer, blob.pages.byteOffset, blob.pages.byteLength),
       fs: blob.fs,
     });
   }
@@ -225,6 +224,21 @@ export class StateCache {
     }
   }
 
+  /**
+   * Where a capture encodes its spans (at most SPANS_BOUND_PER_PAGE per changed page), kept for
+   * the next one: a fresh 4 MB buffer for a 1,000-page state faulted in page by page as it was
+   * written, 12 ms of a 40 ms capture on this VM (spikes/23-large-checkpoint).
+   */
+  private spansOut(bytes: number): Buffer {
+    if (!this.spansScratch || this.spansScratch.length < bytes) this.spansScratch = this.pages.fresh(bytes);
+    return this.spansScratch;
+  }
+
+  /** One huge capture must not pin its size for the executor's life. */
+  private releaseSpansOut(): void {
+    if (this.spansScratch && this.spansScratch.length > SPANS_SCRATCH_KEEP_BYTES) this.spansScratch = null;
+  }
+
   private dropMaterialized(id: string): void {
     const state = this.materialized.get(id);
     if (!state) return;
@@ -269,18 +283,18 @@ export class StateCache {
     const against = changed.map((page) => parent?.pages.get(page) ?? pageOf(baseline, page));
     // Only the spans that differ are deflated (format 2); `data` keeps the state's own pages,
     // which become its page map below.
-    const raw = Buffer.allocUnsafe(changed.length * SPANS_BOUND_PER_PAGE);
-    const packed = packSpans(raw.subarray(0, this.pages.encodeSpans(data, against, raw)), this.pages.deflate);
+    const raw = this.spansOut(changed.length * SPANS_BOUND_PER_PAGE);
     const blob: StateBlob = {
       id,
       parent_id: parentId,
       memory_bytes: view.length,
       page_index: changed,
       page_format: CAPTURED_PAGE_FORMAT,
-      pages_b64: packed.toString("base64"),
+      pages: this.pages.pack(raw.subarray(0, this.pages.encodeSpans(data, against, raw))),
       fs: interp.engine.files.diff(),
     };
-    this.store(blob, packed);
+    this.releaseSpansOut();
+    this.add(blob);
     // The executor rests in the new state: memory holds it now, and the reset after this call
     // puts its pages back (Interpreter.reset(overlay)). Its first branches here then enter
     // nothing; resting in the parent instead cost a reset to the parent and, at the first

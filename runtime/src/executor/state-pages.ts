@@ -5,17 +5,17 @@
 // (spikes/16-state-pages). With the native addon the buffers are made resident that way and the
 // pages inflated into them; without it (or with an addon built before these functions), zlib
 // and a DataView loop do the same work more slowly. The spans of format-2 page data
-// (page-spans.ts) are encoded, applied and deflated by the addon too when it has those functions.
+// (page-spans.ts) are encoded, applied and packed by the addon too when it has those functions.
 import { inflateRawSync } from "node:zlib";
 import { loadNative, type NativeRestore } from "../restore/native.ts";
-import { applySpansJs, deflateLevel1, encodeSpansJs } from "./page-spans.ts";
+import { applySpansJs, encodeSpansJs, packSpans } from "./page-spans.ts";
 
-type Codec = Required<Pick<NativeRestore, "inflateRawInto" | "xorInto" | "prefault">> & Pick<NativeRestore, "encodeSpans" | "applySpans" | "deflateRaw">;
+type Codec = Required<Pick<NativeRestore, "inflateRawInto" | "xorInto" | "prefault">> & Pick<NativeRestore, "encodeSpans" | "applySpans" | "packSpans">;
 
 function nativeCodec(): Codec | null {
   const addon = loadNative().addon;
   if (!addon?.inflateRawInto || !addon.xorInto || !addon.prefault) return null;
-  return { inflateRawInto: addon.inflateRawInto, xorInto: addon.xorInto, prefault: addon.prefault, encodeSpans: addon.encodeSpans, applySpans: addon.applySpans, deflateRaw: addon.deflateRaw };
+  return { inflateRawInto: addon.inflateRawInto, xorInto: addon.xorInto, prefault: addon.prefault, encodeSpans: addon.encodeSpans, applySpans: addon.applySpans, packSpans: addon.packSpans };
 }
 
 export interface StatePages {
@@ -31,8 +31,8 @@ export interface StatePages {
   encodeSpans(now: Uint8Array, before: readonly Uint8Array[], out: Uint8Array): number;
   /** Writes raw's spans into the k pages of `out` (each holding its before page); throws on malformed data. */
   applySpans(raw: Uint8Array, out: Uint8Array): void;
-  /** raw-deflated at zlib level 1 (a stream any inflate reads). */
-  deflate(raw: Uint8Array): Buffer;
+  /** Span data packed as a state carries it: its length, then raw-deflated at zlib level 1 (page-spans.ts). */
+  pack(raw: Uint8Array): Buffer;
 }
 
 /** The native codec when the addon has it, the JS one otherwise (`forceJs` for tests). */
@@ -73,7 +73,7 @@ function nativePages(codec: Codec): StatePages {
     xorInto: codec.xorInto,
     encodeSpans: codec.encodeSpans ?? encodeSpansJs,
     applySpans: codec.applySpans ?? applySpansJs,
-    deflate: codec.deflateRaw ?? deflateLevel1,
+    pack: codec.packSpans ?? packSpans,
   };
 }
 
@@ -98,7 +98,7 @@ const JS_PAGES: StatePages = {
   xorInto: xorIntoJs,
   encodeSpans: encodeSpansJs,
   applySpans: applySpansJs,
-  deflate: deflateLevel1,
+  pack: packSpans,
 };
 
 /** What went wrong, in the terms of the state: too many bytes for its index, or not a stream. */

@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
 import type { Duplex } from "node:stream";
-import { encodeFrame, FrameDecoder } from "../protocol/frames.ts";
+import { encodeFrame, FrameDecoder, MAX_CHECKPOINT_BYTES, MAX_FRAME_BYTES } from "../protocol/frames.ts";
 import { failedOutcome, type CallStatus, type ExecutorInfo, type FromExecutor, type Job, type Outcome, type StateFingerprintReport, type ToExecutor } from "../protocol/messages.ts";
 import { launchSpec } from "./launch.ts";
 import { parseFromExecutor } from "./validate.ts";
@@ -47,7 +47,7 @@ export class ExecutorProcess extends EventEmitter {
   info!: ExecutorInfo;
   private readonly child: ChildProcess;
   private readonly pipe: Duplex;
-  private readonly decoder = new FrameDecoder();
+  private readonly decoder = new FrameDecoder(MAX_FRAME_BYTES, MAX_CHECKPOINT_BYTES);
   private pending: Pending | null = null;
   private readonly pings = new Map<number, () => void>();
   private readonly fingerprints = new Map<number, (f: StateFingerprintReport) => void>();

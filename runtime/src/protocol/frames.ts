@@ -1,21 +1,29 @@
 // Framing on the executor pipe: a 4-byte little-endian length, then that many bytes of UTF-8
 // JSON. Small and allocation-light: one round trip costs tens of microseconds.
 //
-// Daemon to executor only, a frame may carry bytes beside its JSON (a state's pages: base64
-// inside the JSON cost ~25 ms of parsing and decoding per MiB in a cold executor,
-// spikes/15-fork-warm-up). Then the length's top bit is set, a second length follows (the
+// Between the daemon and an executor a frame may carry bytes beside its JSON: a state's pages,
+// sent to an executor or coming back as a checkpoint (base64 inside the JSON cost ~25 ms of
+// parsing and decoding per MiB in a cold executor, spikes/15-fork-warm-up; a 1,000-page
+// checkpoint ~4 ms of encoding in the executor and ~6 ms of parsing in the daemon,
+// spikes/23-large-checkpoint). Then the length's top bit is set, a second length follows (the
 // attachment's), then the JSON, then the attachment; in the JSON each Uint8Array of the message
-// stands as {"$bytes": [offset, length]} into it. The daemon's decoder (frames from executors)
-// refuses such a frame: its length is over the cap.
+// stands as {"$bytes": [offset, length]} into it. A decoder takes attachments only when told to
+// (the tool host's pipes carry none).
 
 export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 /** An attachment carries the states a call needs (each under the executors' 64 MiB result cap): a chain may hold several. */
 export const MAX_ATTACHMENT_BYTES = 1024 * 1024 * 1024;
+/**
+ * An executor's attachment: the packed pages of the checkpoint its answer carries. The executor
+ * refuses to keep a larger state (a StateError, execute.ts), so the daemon never sees one.
+ */
+export const MAX_CHECKPOINT_BYTES = 64 * 1024 * 1024;
 const ATTACHED = 0x8000_0000;
 
 /**
  * `attach`: move the message's Uint8Arrays into an attachment (only for a reader that takes one:
- * the executor's channel). Without it they are JSON like any object, as everywhere else.
+ * the executor's channel, the daemon's decoder of executor frames). Without it they are JSON like
+ * any object, as everywhere else.
  */
 export function encodeFrame(message: unknown, attach = false): Buffer {
   const parts: Uint8Array[] = [];
@@ -83,35 +91,60 @@ export function parseFrame(json: string, attachment: Buffer | null): unknown {
 /**
  * Incremental decoder for the stream side (the daemon). Chunks are only joined once a whole
  * frame is there, so a large frame arriving in many chunks is copied once, not once per chunk.
+ * `maxAttachmentBytes`: 0 refuses any frame that carries an attachment.
  */
 export class FrameDecoder {
   private chunks: Buffer[] = [];
   private buffered = 0;
-  /** Length of the frame being collected (body + 4), once its header is known. */
-  private need = 4;
+  /** The frame being collected, once its header is known. */
+  private frame: { attached: boolean; headBytes: number; jsonBytes: number; attachmentBytes: number } | null = null;
 
-  constructor(private readonly maxFrameBytes = MAX_FRAME_BYTES) {}
+  constructor(
+    private readonly maxFrameBytes = MAX_FRAME_BYTES,
+    private readonly maxAttachmentBytes = 0,
+  ) {}
 
-  /** Feeds bytes; returns the complete frames' parsed JSON. Throws on an oversized or bad frame. */
+  /** Feeds bytes; returns the complete frames' parsed messages. Throws on an oversized or bad frame. */
   push(chunk: Buffer): unknown[] {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     const out: unknown[] = [];
-    while (this.buffered >= this.need) {
-      const buf = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
-      this.chunks = [buf];
-      if (this.need === 4 || buf.length < this.need) {
-        const len = buf.readUInt32LE(0);
-        if (len > this.maxFrameBytes) throw new Error(`frame of ${len} bytes exceeds the ${this.maxFrameBytes}-byte cap`);
-        this.need = 4 + len;
-        if (buf.length < this.need) break;
-      }
-      out.push(JSON.parse(buf.toString("utf8", 4, this.need)));
-      const rest = buf.subarray(this.need);
+    for (;;) {
+      const frame = this.frame ?? this.readHeader();
+      if (!frame) break;
+      const total = frame.headBytes + frame.jsonBytes + frame.attachmentBytes;
+      if (this.buffered < total) break;
+      const buf = this.joined();
+      const jsonEnd = frame.headBytes + frame.jsonBytes;
+      // A view, not a copy: what the daemon keeps of a checkpoint's pages it copies into the
+      // state's envelope.
+      const attachment = frame.attached ? buf.subarray(jsonEnd, total) : null;
+      out.push(parseFrame(buf.toString("utf8", frame.headBytes, jsonEnd), attachment));
+      const rest = buf.subarray(total);
       this.chunks = rest.length ? [rest] : [];
       this.buffered = rest.length;
-      this.need = 4;
+      this.frame = null;
     }
     return out;
+  }
+
+  /** The next frame's header, once its bytes are there; checked against the caps before its body is waited for. */
+  private readHeader(): FrameDecoder["frame"] {
+    if (this.buffered < 4) return null;
+    const buf = this.joined();
+    const { jsonBytes, attached } = frameHeader(buf);
+    if (attached && this.maxAttachmentBytes === 0) throw new Error("frame carries an attachment; this end takes none");
+    if (jsonBytes > this.maxFrameBytes) throw new Error(`frame of ${jsonBytes} bytes exceeds the ${this.maxFrameBytes}-byte cap`);
+    if (attached && buf.length < 8) return null;
+    const attachmentBytes = attached ? buf.readUInt32LE(4) : 0;
+    if (attachmentBytes > this.maxAttachmentBytes) throw new Error(`frame attachment of ${attachmentBytes} bytes exceeds the ${this.maxAttachmentBytes}-byte cap`);
+    this.frame = { attached, headBytes: attached ? 8 : 4, jsonBytes, attachmentBytes };
+    return this.frame;
+  }
+
+  private joined(): Buffer {
+    const buf = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
+    this.chunks = [buf];
+    return buf;
   }
 }

@@ -11,7 +11,6 @@ import type {
   fsDeltaSchema,
   inputFileSchema,
   jobSchema,
-  loadStateSchema,
   outcomeSchema,
   pythonErrorSchema,
   stateBlobSchema,
@@ -23,7 +22,6 @@ export type InputFile = z.infer<typeof inputFileSchema>;
 export type PythonError = z.infer<typeof pythonErrorSchema>;
 export type FsDelta = z.infer<typeof fsDeltaSchema>;
 export type StateBlob = z.infer<typeof stateBlobSchema>;
-export type LoadState = z.infer<typeof loadStateSchema>;
 export type Job = z.infer<typeof jobSchema>;
 export type Outcome = z.infer<typeof outcomeSchema>;
 export type EngineInfo = z.infer<typeof engineInfoSchema>;

@@ -12,13 +12,12 @@
 //   18  H   header, UTF-8 JSON: { id, parent_id, memory_bytes, fs }
 //   ..  4   page count N (u32)
 //   ..  4N  page indices (u32, ascending)
-//   ..      the pages (StateBlob.pages_b64, not base64): version 1, raw-deflated, each XOR-ed with
+//   ..      the pages (StateBlob.pages): version 1, raw-deflated, each XOR-ed with
 //           its parent page; version 2, the spans where they differ (executor/page-spans.ts)
-// The pages go in as bytes, not base64: a stored state costs 3/4 of what the wire form does.
 // This build writes version 2 and reads both, so states stored by the build before stay usable;
 // a daemon of that build refuses version 2 as `state_incompatible` (format_version).
 import { z } from "zod";
-import type { LoadState, StateBlob } from "./messages.ts";
+import type { StateBlob } from "./messages.ts";
 import { CAPTURED_PAGE_FORMAT, PAGE_FORMATS } from "./page-format.ts";
 import { fsDeltaSchema, MAX_PAGES, pageFormatSchema, stateIdSchema } from "./schemas.ts";
 
@@ -67,8 +66,7 @@ const headerSchema = z.strictObject({
 export function encodeState(blob: StateBlob, image: string): Buffer {
   if (!IMAGE.test(image)) throw new TypeError(`image must be 16 hex digits, got '${image}'`);
   const header = Buffer.from(JSON.stringify({ id: blob.id, parent_id: blob.parent_id, memory_bytes: blob.memory_bytes, fs: blob.fs }), "utf8");
-  const pages = Buffer.from(blob.pages_b64, "base64");
-  const out = Buffer.allocUnsafe(FIXED + header.length + 4 + 4 * blob.page_index.length + pages.length);
+  const out = Buffer.allocUnsafe(FIXED + header.length + 4 + 4 * blob.page_index.length + blob.pages.length);
   MAGIC.copy(out, 0);
   out.writeUInt16LE(blob.page_format, 4);
   out.write(image, 6, "hex");
@@ -81,7 +79,7 @@ export function encodeState(blob: StateBlob, image: string): Buffer {
     out.writeUInt32LE(page, at);
     at += 4;
   }
-  pages.copy(out, at);
+  out.set(blob.pages, at);
   return out;
 }
 
@@ -118,17 +116,11 @@ export function checkState(data: Uint8Array, expectedImage: string): EnvelopeHea
 }
 
 /**
- * The state blob inside, if it was taken against `expectedImage` in a format this build reads.
- * Throws StateEnvelopeError otherwise: the caller refuses the state and never loads it.
- * encodeState's inverse (tests, tools); what an executor is sent comes from decodeStateBytes.
+ * The state blob inside, if it was taken against `expectedImage` in a format this build reads,
+ * its pages a view into `data` (not a copy). Throws StateEnvelopeError otherwise: the caller
+ * refuses the state and never loads it.
  */
 export function decodeState(data: Uint8Array, expectedImage: string): StateBlob {
-  const { pages, ...rest } = decodeStateBytes(data, expectedImage);
-  return { ...rest, pages_b64: Buffer.from(pages.buffer, pages.byteOffset, pages.byteLength).toString("base64") };
-}
-
-/** decodeState, with the pages as bytes (a view into `data`, not a copy): what an executor is sent. */
-export function decodeStateBytes(data: Uint8Array, expectedImage: string): LoadState {
   const buf = asBuffer(data);
   const { formatVersion } = checkState(buf, expectedImage);
   const headerLength = buf.readUInt32LE(14);

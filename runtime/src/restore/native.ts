@@ -76,10 +76,11 @@ export interface NativeRestore {
   /** Writes raw's spans into the pages of `out`; throws ERR_ARBOR_SPANS on malformed data. Absent like encodeSpans. */
   applySpans?(raw: Uint8Array, out: Uint8Array): void;
   /**
-   * src raw-deflated at zlib level 1 by one stream kept for the process's life (Node's
-   * deflateRawSync sets up a stream and zlib's state per call). Absent like encodeSpans.
+   * Span data packed as a state carries it (page-spans.ts: its length, then raw-deflated at zlib
+   * level 1), by one stream kept for the process's life (Node's deflateRawSync sets up a stream
+   * and zlib's state per call) and one copy of the output. Absent like encodeSpans.
    */
-  deflateRaw?(src: Uint8Array): Buffer;
+  packSpans?(raw: Uint8Array): Buffer;
   /** A sealed memfd holding bytes (length a multiple of 4096). */
   memfdFromBytes(name: string, bytes: Uint8Array | ArrayBuffer): number;
   /** mmap(MAP_PRIVATE | MAP_FIXED) the file over buf[offset, offset+length), file offset = offset. */

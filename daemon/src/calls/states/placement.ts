@@ -3,8 +3,8 @@
 // executor starts empty. What an executor holds is bounded (`maxHeldBytes`): past it, the
 // executor drops every state but the chain of the call it is about to run.
 import type { ExecutorProcess } from "../../../../runtime/src/host/executor-process.ts";
-import type { Job, LoadState } from "../../../../runtime/src/protocol/messages.ts";
-import { decodeStateBytes, StateEnvelopeError } from "../../../../runtime/src/protocol/state-envelope.ts";
+import type { Job, StateBlob } from "../../../../runtime/src/protocol/messages.ts";
+import { decodeState, StateEnvelopeError } from "../../../../runtime/src/protocol/state-envelope.ts";
 import { errors } from "../../errors.ts";
 import type { StateBackend, StateMeta } from "./backend.ts";
 
@@ -63,7 +63,7 @@ export class Placement {
     const held = this.heldBy(ex);
     const out: Job = { ...job };
     if (base) {
-      const load: LoadState[] = [];
+      const load: StateBlob[] = [];
       let adding = 0;
       for (const id of base.ids) {
         if (held.has(id)) continue;
@@ -99,9 +99,9 @@ export class Placement {
     this.heldBy(ex).set(id, bytes);
   }
 
-  private decode(id: string, envelope: Buffer): LoadState {
+  private decode(id: string, envelope: Buffer): StateBlob {
     try {
-      return decodeStateBytes(envelope, this.image());
+      return decodeState(envelope, this.image());
     } catch (err) {
       if (err instanceof StateEnvelopeError) {
         throw errors.stateIncompatible(id, { problem: err.problem, found: err.found, expected: err.expected }, err.message);
