@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { SyncChannel } from "../src/executor/channel.ts";
-import { encodeFrame, FrameDecoder, frameHeader, parseFrame } from "../src/protocol/frames.ts";
+import { encodeFrame, FrameDecoder, frameHeader, frameParts, parseFrame } from "../src/protocol/frames.ts";
 
 /** Frames written to a file, read back with the executor's channel. */
 function readBack(...frames: Buffer[]): unknown[] {
@@ -58,6 +58,20 @@ test("Uint8Arrays travel beside the JSON and come back as the same bytes, in pla
   assert.ok(got.job.load_states[0].pages.equals(pages));
   assert.deepEqual([...got.job.load_states[1].pages], [1, 2, 3]);
   assert.deepEqual(next, { t: "ping", id: 2 }, "the frame after it is read from the right offset");
+});
+
+test("frameParts: the attached bytes are the caller's own (views, not copies), and the parts in order are the frame", () => {
+  const pages = Buffer.from(Array.from({ length: 5000 }, (_, i) => i & 0xff));
+  const stored = Buffer.concat([Buffer.alloc(100), pages]).subarray(100); // a view, as an envelope's pages are
+  const message = { t: "run", id: 9, job: { code: "x", load_states: [{ id: "s", pages: stored }] } };
+  const parts = frameParts(message, true);
+  assert.equal(parts.length, 2);
+  assert.equal(parts[1]!.buffer, stored.buffer, "the same memory");
+  assert.equal(parts[1]!.byteOffset, stored.byteOffset);
+  assert.ok(Buffer.concat(parts).equals(encodeFrame(message, true)));
+  assert.equal(frameParts({ t: "ping", id: 1 }).length, 1, "a frame without bytes is one piece");
+  const [got] = readBack(Buffer.concat(parts)) as [any];
+  assert.ok(got.job.load_states[0].pages.equals(pages));
 });
 
 test("a decoder refuses a frame with an attachment unless it was told to take them (the tool host's pipes)", () => {

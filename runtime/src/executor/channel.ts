@@ -2,7 +2,7 @@
 // the event loop, so nothing asynchronous (timers, promises Python might schedule) ever runs in
 // it, and a host call can block Python until the daemon answers.
 import { readSync, writeSync } from "node:fs";
-import { encodeFrame, frameHeader, MAX_ATTACHMENT_BYTES, MAX_FRAME_BYTES, parseFrame } from "../protocol/frames.ts";
+import { frameHeader, frameParts, MAX_ATTACHMENT_BYTES, MAX_FRAME_BYTES, parseFrame } from "../protocol/frames.ts";
 import type { FromExecutor, ToExecutor } from "../protocol/messages.ts";
 
 export const CHANNEL_FD = 3;
@@ -22,9 +22,10 @@ export class SyncChannel {
 
   send(message: FromExecutor): void {
     // A checkpoint's pages travel beside the JSON, as the daemon's do the other way.
-    const frame = encodeFrame(message, message.t === "result" && message.outcome.checkpoint !== undefined);
-    let off = 0;
-    while (off < frame.length) off += writeSync(this.fd, frame, off, frame.length - off);
+    for (const part of frameParts(message, message.t === "result" && message.outcome.checkpoint !== undefined)) {
+      let off = 0;
+      while (off < part.length) off += writeSync(this.fd, part, off, part.length - off);
+    }
   }
 
   /** Blocks until a whole message arrives; null when the daemon closed the pipe. */

@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
 import type { Duplex } from "node:stream";
-import { encodeFrame, FrameDecoder, MAX_CHECKPOINT_BYTES, MAX_FRAME_BYTES } from "../protocol/frames.ts";
+import { FrameDecoder, frameParts, MAX_CHECKPOINT_BYTES, MAX_FRAME_BYTES } from "../protocol/frames.ts";
 import { failedOutcome, type CallStatus, type ExecutorInfo, type FromExecutor, type Job, type Outcome, type StateFingerprintReport, type ToExecutor } from "../protocol/messages.ts";
 import { launchSpec } from "./launch.ts";
 import { parseFromExecutor } from "./validate.ts";
@@ -196,8 +196,9 @@ export class ExecutorProcess extends EventEmitter {
   }
 
   private send(message: ToExecutor): void {
-    // A job's states go with their pages as bytes beside the JSON (frames.ts).
-    this.pipe.write(encodeFrame(message, message.t === "run" && !!message.job.load_states?.length));
+    // A job's states go with their pages as bytes beside the JSON (frames.ts), written from
+    // where they are stored rather than copied into one frame first.
+    for (const part of frameParts(message, message.t === "run" && !!message.job.load_states?.length)) this.pipe.write(part);
   }
 
   private onData(chunk: Buffer): void {
