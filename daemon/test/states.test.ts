@@ -188,6 +188,22 @@ describe("states and forks", () => {
     assert.equal(res.body.state_id, null);
   });
 
+  test("fork: a state whose memory grew runs on every executor, not only the one that made it", async () => {
+    const made = await acme.create("import os, hashlib\ngrown = os.urandom(8 * 1024 * 1024)\nhashlib.sha256(grown).hexdigest()");
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const branches = Array.from({ length: 8 }, (_, i) => ({ code: `import hashlib\n(hashlib.sha256(grown).hexdigest(), ${i})` }));
+    const res = await acme.fork(made.body.state_id, branches);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    res.body.results.forEach((r: { status: string; result: string; error: unknown }, i: number) => {
+      assert.equal(r.status, "ok", `branch ${i}: ${JSON.stringify(r.error)}`);
+      assert.equal(r.result, `(${made.body.result}, ${i})`);
+    });
+    const tooSmall = await acme.evalOn(made.body.state_id, "len(grown)", { memory_mb: 40 });
+    assert.equal(tooSmall.body.error?.type, "StateError", "the same answer whichever executor runs it");
+    assert.match(tooSmall.body.error.message, /needs \d+\.\d MiB of linear memory, more than this call's memory_mb allows \(40\.0 MiB\)/);
+    await acme.del(made.body.state_id);
+  });
+
   test("a state too large to keep: 200, state_id null, a StateError that says its size; no executor is lost", async () => {
     const before = arbor.services.pool.stats();
     const res = await acme.create("import os\nhuge = os.urandom(70 * 1024 * 1024)\nlen(huge)", { timeout_ms: 60_000, memory_mb: 512 });

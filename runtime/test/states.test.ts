@@ -114,6 +114,38 @@ describe("states across executors", () => {
     assert.equal((await a.run(job("(len(data), 'huge' in globals())", { base_state: "root" }))).result, "(50000, False)");
   });
 
+  test("a state whose memory grew runs on another executor; one needing more than the call's memory_mb is a StateError", async () => {
+    // b's memory grows to the state's size before the pages go in, and the engine's views of it
+    // with it: without that, b's runner could not even read its job.
+    const code = "import os, hashlib\ngrown = os.urandom(8 * 1024 * 1024)\nhashlib.sha256(grown).hexdigest()";
+    const made = await a.run(job(code, { base_state: "root", checkpoint_id: "grown" }));
+    assert.equal(made.status, "ok", JSON.stringify(made.error));
+    assert.ok(made.checkpoint!.memory_bytes > made.memory_bytes - 1 && made.checkpoint!.memory_bytes > 40 * 1024 * 1024, `memory grew: ${made.checkpoint!.memory_bytes}`);
+    const onB = await b.run(job("import hashlib\n(hashlib.sha256(grown).hexdigest(), len(data))", { base_state: "grown", load_states: [root, made.checkpoint!] }));
+    assert.equal(onB.status, "ok", JSON.stringify(onB.error));
+    assert.equal(onB.result, `(${made.result}, 50000)`);
+    assert.equal((await b.run(job("'grown' in globals() or 'data' in globals()"))).result, "False", "back on the snapshot, nothing of it");
+    const tooSmall = await b.run(job("len(grown)", { base_state: "grown", memory_mb: 40 }));
+    assert.equal(tooSmall.error?.type, "StateError");
+    assert.match(tooSmall.error!.message, /needs \d+\.\d MiB of linear memory, more than this call's memory_mb allows \(40\.0 MiB\)/);
+    assert.equal((await b.run(job("len(grown)", { base_state: "grown" }))).result, String(8 * 1024 * 1024));
+    await a.run(job("1", { forget_states: ["grown"] }));
+    await b.run(job("1", { forget_states: ["grown"] }));
+  });
+
+  test("a call that ends just inside its deadline keeps a large state: the capture is not cut by the hard kill", async () => {
+    // 300 MiB of changed pages take seconds to capture (every page compared, copied, encoded and
+    // deflated), far past timeout_ms + the 750 ms grace from when the job was sent, which the
+    // code itself nearly uses up; the executor says it is capturing and the deadline moves.
+    const code = "import time\nt0 = time.monotonic()\nlate = b'ab' * (150 * 1024 * 1024)\nwhile time.monotonic() - t0 < 3.0: pass\nlen(late)";
+    const o = await a.run(job(code, { base_state: "root", checkpoint_id: "late", timeout_ms: 4000, memory_mb: 1024 }));
+    assert.equal(o.status, "ok", JSON.stringify(o.error));
+    assert.ok(o.checkpoint && o.checkpoint.page_index.length > 75_000, "the state came back whole");
+    assert.equal(a.alive, true);
+    assert.equal((await a.run(job("(len(late), late[-2:], len(data))", { base_state: "late", memory_mb: 1024 }))).result, `(${300 * 1024 * 1024}, b'ab', 50000)`);
+    await a.run(job("1", { forget_states: ["late"] }));
+  });
+
   test("a job that cannot be sent fails on its own and leaves the executor free", async () => {
     const bad = await a.run({ ...job("1"), seed: 1n as unknown as number }); // JSON cannot carry a BigInt
     assert.equal(bad.status, "error");

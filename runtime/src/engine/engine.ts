@@ -83,6 +83,12 @@ export interface Engine {
   resetOutsideMemory(): { filesChanged: boolean };
   /** After a call stopped mid-way: repairs what the engine knows can be left half-done. */
   repairAfterStop(): void;
+  /**
+   * Grows linear memory to at least `bytes` between calls (entering a state whose memory grew
+   * where it was made) and brings the engine's own views of the memory up to date. The caller
+   * checks the call's cap first (StateCache.enter); past it the growth is refused.
+   */
+  growMemory(bytes: number): void;
   fingerprint(): Fingerprint;
   /** Table slots it grew past the snapshot and cannot shrink (hygiene: the executor retires). */
   readonly tableGrowth: number;

@@ -33,7 +33,11 @@ export interface Executed {
   disturbed: boolean;
 }
 
-export function execute(interp: Interpreter, guard: CallGuard | null, job: Job, restoreMs: number, states: StateCache): Executed {
+/**
+ * `onLargeCapture`: called when the state to keep is large enough that capturing it may outlast
+ * the call's hard deadline (the executor tells the daemon, which gives the capture its own).
+ */
+export function execute(interp: Interpreter, guard: CallGuard | null, job: Job, restoreMs: number, states: StateCache, onLargeCapture?: () => void): Executed {
   const engine = interp.engine;
   const inputs = new Map<string, string>();
   engine.beginCall(job.memory_mb * MIB);
@@ -49,7 +53,7 @@ export function execute(interp: Interpreter, guard: CallGuard | null, job: Job, 
     const forgetFirst = base !== null && forget.includes(base);
     if (forgetFirst) states.forget(interp, forget);
     for (const blob of job.load_states ?? []) states.add(blob);
-    states.enter(interp, base);
+    states.enter(interp, base, job.memory_mb * MIB);
     if (!forgetFirst) states.forget(interp, forget);
   } catch (e) {
     return { outcome: failedOutcome("error", { type: "StateError", message: (e as Error).message, traceback: "" }, { restoreMs, memoryBytes: interp.memoryBytes }), disturbed: false };
@@ -100,7 +104,7 @@ export function execute(interp: Interpreter, guard: CallGuard | null, job: Job, 
   // limit the interpreter was stopped mid-way, and that is not a state anyone can build on.
   if (job.checkpoint_id && (decided.status === "ok" || decided.status === "error")) {
     const captureStarted = performance.now();
-    const made = states.capture(interp, job.checkpoint_id, job.base_state ?? null);
+    const made = states.capture(interp, job.checkpoint_id, job.base_state ?? null, onLargeCapture);
     outcome.timing.checkpoint_ms = performance.now() - captureStarted;
     if (made.pages.length <= MAX_CHECKPOINT_BYTES) {
       outcome.checkpoint = made;

@@ -128,7 +128,7 @@ for (;;) {
     let outcome: Outcome;
     let disturbed: boolean;
     try {
-      ({ outcome, disturbed } = execute(interp, guard, msg.job, lastRestoreMs, states));
+      ({ outcome, disturbed } = execute(interp, guard, msg.job, lastRestoreMs, states, () => channel.send({ t: "capturing", id: msg.id })));
     } catch (e) {
       outcome = failedOutcome("crashed", { type: "InterpreterCrash", message: "the executor failed to run the call", traceback: "" }, { restoreMs: lastRestoreMs });
       disturbed = true;

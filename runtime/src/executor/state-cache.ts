@@ -11,7 +11,7 @@
 // or the snapshot), as clean pages for the restore strategy (RestoreStrategy.writeClean); while
 // S is current, every reset puts S's pages back in place of the snapshot's
 // (Interpreter.reset(overlay)), so a call on S costs what it wrote, not the size of S.
-import { HOST_PAGE, WASM_PAGE, type PageOverlay } from "../restore/strategy.ts";
+import { HOST_PAGE, type PageOverlay } from "../restore/strategy.ts";
 import type { FsDelta, StateBlob } from "../protocol/messages.ts";
 import { CAPTURED_PAGE_FORMAT, type PageFormat } from "../protocol/page-format.ts";
 import type { Interpreter } from "./interpreter.ts";
@@ -44,6 +44,11 @@ interface Materialized {
 /** Per map entry: key, value pointer and hash-table slack, roughly. */
 const MAP_ENTRY_BYTES = 96;
 export const DEFAULT_MATERIALIZED_BUDGET = 64 * 1024 * 1024;
+/**
+ * Past this many changed pages a capture tells its caller before the costly part (copying,
+ * encoding, deflating: ~40 µs a page here, so ~40 ms below it).
+ */
+const LARGE_CAPTURE_PAGES = 1024;
 /** The span buffer a capture leaves for the next one: up to ~2,000 changed pages' bound. */
 const SPANS_SCRATCH_KEEP_BYTES = 8 * 1024 * 1024;
 
@@ -115,15 +120,20 @@ export class StateCache {
    * Moves the interpreter (between calls) from the current state to `id` (null: the snapshot).
    * Only pages that differ between the two are written: a page both maps share (the same buffer,
    * inherited from a common ancestor's map) already holds the right bytes, so moving between
-   * siblings costs what they changed, not the size of their parent.
+   * siblings costs what they changed, not the size of their parent. `capBytes`: the call's
+   * memory limit; a state whose memory grew past it is refused (the executor answers StateError).
    */
-  enter(interp: Interpreter, id: string | null): void {
+  enter(interp: Interpreter, id: string | null, capBytes = Number.MAX_SAFE_INTEGER): void {
     const from = this.current;
+    const needs = id === null ? 0 : this.stored.get(id)?.memoryBytes ?? 0;
+    // Whichever executor runs it: one that made the state (or entered it before) already has the
+    // memory, and memory never shrinks, so only this check makes the answer the same everywhere.
+    if (needs > interp.baseline.length && needs > capBytes) {
+      throw new Error(`state ${id} needs ${mib(needs)} MiB of linear memory, more than this call's memory_mb allows (${mib(capBytes)} MiB)`);
+    }
     if ((from?.id ?? null) === id) return;
     const target = id === null ? null : this.materialize(id);
-    const memory = interp.engine.memory;
-    const missing = (target?.memoryBytes ?? 0) - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / WASM_PAGE));
+    if (target) interp.engine.growMemory(target.memoryBytes);
     // What to write: pages that differ between the two maps (a page both share is already right).
     const writes = new Map<number, Uint8Array>();
     if (from) {
@@ -250,7 +260,7 @@ export class StateCache {
    * Captures the interpreter's current state as a child of `parentId` (null: the snapshot):
    * only pages whose bytes differ from the parent's are kept.
    */
-  capture(interp: Interpreter, id: string, parentId: string | null): StateBlob {
+  capture(interp: Interpreter, id: string, parentId: string | null, onLarge?: (pages: number) => void): StateBlob {
     const parent = parentId ? this.materialize(parentId) : null;
     const view = new Uint8Array(interp.engine.memory.buffer);
     const baseline = interp.baseline;
@@ -274,6 +284,7 @@ export class StateCache {
     // Pages the parent changed that this call put back to the snapshot's bytes still differ
     // from the parent: consider() saw them (they were written), so nothing is lost.
     changed.sort((a, b) => a - b);
+    if (changed.length > LARGE_CAPTURE_PAGES) onLarge?.(changed.length);
     const data = this.pages.fresh(changed.length * HOST_PAGE);
     const slots = changed.map((page, i) => {
       const slot = data.subarray(i * HOST_PAGE, (i + 1) * HOST_PAGE);
@@ -311,6 +322,10 @@ export class StateCache {
 }
 
 const ZERO_PAGE = new Uint8Array(HOST_PAGE);
+
+function mib(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(1);
+}
 
 function pageOf(baseline: Uint8Array, page: number): Uint8Array {
   const start = page * HOST_PAGE;

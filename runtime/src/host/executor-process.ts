@@ -13,6 +13,11 @@ import { parseFromExecutor } from "./validate.ts";
 export const HARD_KILL_GRACE_MS = 750;
 /** How long an executor that stopped a call (trap, termination) gets to check itself and answer. */
 export const RECOVERY_GRACE_MS = 10_000;
+/**
+ * After an executor says it is capturing a large state: its code has ended, and capturing takes
+ * ~40 µs per changed page here (a state of 1 GiB, the memory limit's maximum, ~35 s unloaded).
+ */
+export const CAPTURE_GRACE_MS = 120_000;
 const STDERR_TAIL_BYTES = 16 * 1024;
 
 export interface SpawnOptions {
@@ -243,6 +248,14 @@ export class ExecutorProcess extends EventEmitter {
         if (!p || p.id !== msg.id) return this.kill("killed_protocol");
         clearTimeout(p.timer);
         p.timer = setTimeout(() => this.kill("killed_timeout"), RECOVERY_GRACE_MS);
+        return;
+      }
+      case "capturing": {
+        // The code ended in time; the call's hard deadline must not cut the capture short.
+        const p = this.pending;
+        if (!p || p.id !== msg.id) return this.kill("killed_protocol");
+        clearTimeout(p.timer);
+        p.timer = setTimeout(() => this.kill("killed_timeout"), CAPTURE_GRACE_MS);
         return;
       }
       case "fingerprint":

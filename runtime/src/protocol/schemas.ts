@@ -131,6 +131,8 @@ export const fromExecutorSchema = z.discriminatedUnion("t", [
   z.strictObject({ t: z.literal("pong"), id: z.int() }),
   /** The call ended by a trap or a termination: the executor checks itself before answering. */
   z.strictObject({ t: z.literal("recovering"), id: z.int() }),
+  /** The code is done and a large state is being captured: the call's deadline is behind it. */
+  z.strictObject({ t: z.literal("capturing"), id: z.int() }),
   z.strictObject({ t: z.literal("fingerprint"), id: z.int(), fingerprint: fingerprintSchema }),
   z.strictObject({ t: z.literal("host_call"), id: z.int(), call: z.unknown() }),
   z.strictObject({ t: z.literal("fatal"), message: z.string().max(65536) }),

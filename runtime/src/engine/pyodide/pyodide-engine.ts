@@ -13,6 +13,7 @@ import { sealJsSide, type SealTargets } from "./js-seal.ts";
 import { InterpreterTrap, JsState } from "./js-state.ts";
 import { heapStats, settleHeap, type HeapModule, type SettleReport } from "./heap-settle.ts";
 import { REMOVED_BUILTINS } from "./lockdown.ts";
+import { WASM_PAGE } from "../../wasm-page.ts";
 
 const WARM_UP_CELLS = [
   "print(2+2)",
@@ -157,6 +158,15 @@ export class PyodideEngine implements Engine {
   }
 
   repairAfterStop(): void {
+    this.booted.memoryCap.refreshViews();
+  }
+
+  growMemory(bytes: number): void {
+    const missing = bytes - this.memory.buffer.byteLength;
+    if (missing <= 0) return;
+    this.memory.grow(Math.ceil(missing / WASM_PAGE));
+    // Emscripten's typed-array views still cover the old buffer: without this the next cell's
+    // runner cannot read its job ("the runner stopped before reporting its outcome").
     this.booted.memoryCap.refreshViews();
   }
 
