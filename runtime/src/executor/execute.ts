@@ -5,7 +5,7 @@ import type { Interpreter } from "./interpreter.ts";
 import type { CallGuard, Guarded } from "./call-guard.ts";
 import { decideOutcome } from "./outcome.ts";
 import { scrubHostDetail } from "./scrub.ts";
-import type { StateCache } from "./state-cache.ts";
+import { mib, type StateCache } from "./state-cache.ts";
 import { MAX_CHECKPOINT_BYTES } from "../protocol/frames.ts";
 import { failedOutcome, type InputFile, type Job, type Outcome, type PythonError } from "../protocol/messages.ts";
 
@@ -120,7 +120,6 @@ export function execute(interp: Interpreter, guard: CallGuard | null, job: Job, 
 }
 
 function tooLargeToKeep(bytes: number, raised: PythonError | null): PythonError {
-  const mib = (n: number) => (n / MIB).toFixed(1);
   const also = raised ? ` (the cell also raised ${raised.type}: ${raised.message})` : "";
   return {
     type: "StateError",

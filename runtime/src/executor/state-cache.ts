@@ -323,7 +323,8 @@ export class StateCache {
 
 const ZERO_PAGE = new Uint8Array(HOST_PAGE);
 
-function mib(bytes: number): string {
+/** Bytes as MiB with one decimal, for the messages of refused states. */
+export function mib(bytes: number): string {
   return (bytes / (1024 * 1024)).toFixed(1);
 }
 

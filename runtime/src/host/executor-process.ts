@@ -224,6 +224,14 @@ export class ExecutorProcess extends EventEmitter {
     }
   }
 
+  /** The running call's code is done: what the executor does now gets `graceMs` of its own. */
+  private moveDeadline(id: number, graceMs: number): void {
+    const p = this.pending;
+    if (!p || p.id !== id) return this.kill("killed_protocol");
+    clearTimeout(p.timer);
+    p.timer = setTimeout(() => this.kill("killed_timeout"), graceMs);
+  }
+
   private handle(msg: FromExecutor): void {
     switch (msg.t) {
       case "ready":
@@ -242,22 +250,12 @@ export class ExecutorProcess extends EventEmitter {
         this.pings.get(msg.id)?.();
         this.pings.delete(msg.id);
         return;
-      case "recovering": {
+      case "recovering":
         // The code is stopped; what runs now is the executor's own check, bounded on its own.
-        const p = this.pending;
-        if (!p || p.id !== msg.id) return this.kill("killed_protocol");
-        clearTimeout(p.timer);
-        p.timer = setTimeout(() => this.kill("killed_timeout"), RECOVERY_GRACE_MS);
-        return;
-      }
-      case "capturing": {
+        return this.moveDeadline(msg.id, RECOVERY_GRACE_MS);
+      case "capturing":
         // The code ended in time; the call's hard deadline must not cut the capture short.
-        const p = this.pending;
-        if (!p || p.id !== msg.id) return this.kill("killed_protocol");
-        clearTimeout(p.timer);
-        p.timer = setTimeout(() => this.kill("killed_timeout"), CAPTURE_GRACE_MS);
-        return;
-      }
+        return this.moveDeadline(msg.id, CAPTURE_GRACE_MS);
       case "fingerprint":
         this.fingerprints.get(msg.id)?.(msg.fingerprint);
         this.fingerprints.delete(msg.id);
