@@ -7,7 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { SyncChannel } from "../src/executor/channel.ts";
-import { encodeFrame, FrameDecoder, frameHeader, frameParts, parseFrame } from "../src/protocol/frames.ts";
+import { encodeFrame, EXECUTOR_CAPS, FrameDecoder, frameParts, MAX_FRAME_BYTES, parseFrame, readFrameHeader } from "../src/protocol/frames.ts";
+
+const header = (frame: Buffer) => readFrameHeader(frame, EXECUTOR_CAPS)!;
 
 /** Frames written to a file, read back with the executor's channel. */
 function readBack(...frames: Buffer[]): unknown[] {
@@ -28,15 +30,15 @@ function readBack(...frames: Buffer[]): unknown[] {
 
 test("without attach, bytes stay in the JSON as before (tool host frames, executor frames)", () => {
   const frame = encodeFrame({ body: Buffer.from([1, 2]) });
-  assert.equal(frameHeader(frame).attached, false);
+  assert.equal(header(frame).attachmentBytes, null);
   assert.deepEqual(new FrameDecoder().push(frame), [{ body: { type: "Buffer", data: [1, 2] } }]);
 });
 
 test("a message without bytes is a plain JSON frame, read the same by both ends", () => {
   const message = { t: "run", id: 7, job: { code: "print(1)", files: [{ path: "a", content_b64: "AAEC" }] } };
   const frame = encodeFrame(message);
-  assert.equal(frameHeader(frame).attached, false);
-  assert.equal(frameHeader(frame).jsonBytes, frame.length - 4);
+  assert.equal(header(frame).attachmentBytes, null);
+  assert.equal(header(frame).jsonBytes, frame.length - 4);
   assert.deepEqual(new FrameDecoder().push(frame), [message]);
   assert.deepEqual(readBack(frame), [message]);
 });
@@ -48,10 +50,10 @@ test("Uint8Arrays travel beside the JSON and come back as the same bytes, in pla
   const code = '{"$bytes": [0, 3]}';
   const message = { t: "run", id: 1, job: { code, load_states: [{ id: "s1", pages }, { id: "s2", pages: other }] } };
   const frame = encodeFrame(message, true);
-  const header = frameHeader(frame);
-  assert.equal(header.attached, true);
-  assert.equal(frame.readUInt32LE(4), pages.length + other.length);
-  assert.ok(!frame.subarray(8, 8 + header.jsonBytes).toString("utf8").includes(pages.toString("base64").slice(0, 40)), "no base64 in the JSON");
+  const head = header(frame);
+  assert.equal(head.headBytes, 8);
+  assert.equal(head.attachmentBytes, pages.length + other.length);
+  assert.ok(!frame.subarray(8, 8 + head.jsonBytes).toString("utf8").includes(pages.toString("base64").slice(0, 40)), "no base64 in the JSON");
   const [got, next] = readBack(frame, encodeFrame({ t: "ping", id: 2 })) as [any, any];
   assert.equal(got.job.code, code);
   assert.ok(Buffer.isBuffer(got.job.load_states[0].pages));
@@ -99,6 +101,15 @@ test("an attachment over the decoder's cap is refused from its header, before it
   const frame = encodeFrame({ t: "result", pages: new Uint8Array(2048) }, true);
   assert.throws(() => new FrameDecoder(1 << 20, 1024).push(frame.subarray(0, 8)), /attachment of 2048 bytes exceeds the 1024-byte cap/);
   assert.throws(() => new FrameDecoder(16, 1 << 20).push(frame.subarray(0, 4)), /exceeds the 16-byte cap/);
+});
+
+test("the executor's channel refuses an oversized frame from its header, as the daemon's decoder does", () => {
+  const tooLong = Buffer.alloc(8);
+  tooLong.writeUInt32LE(MAX_FRAME_BYTES + 1, 0);
+  assert.throws(() => readBack(tooLong), /frame of 67108865 bytes exceeds the 67108864-byte cap/);
+  assert.throws(() => new FrameDecoder().push(tooLong), /frame of 67108865 bytes exceeds the 67108864-byte cap/);
+  const head = readFrameHeader(encodeFrame({ p: Uint8Array.of(1) }, true).subarray(0, 4), EXECUTOR_CAPS);
+  assert.equal(head, null, "an attachment's length not read yet: no header");
 });
 
 test("a reference outside the attachment is an error, not a read past it", () => {

@@ -2,13 +2,13 @@
 // the event loop, so nothing asynchronous (timers, promises Python might schedule) ever runs in
 // it, and a host call can block Python until the daemon answers.
 import { readSync, writeSync } from "node:fs";
-import { frameHeader, frameParts, MAX_ATTACHMENT_BYTES, MAX_FRAME_BYTES, parseFrame } from "../protocol/frames.ts";
+import { EXECUTOR_CAPS, frameParts, parseFrame, readFrameHeader } from "../protocol/frames.ts";
 import type { FromExecutor, ToExecutor } from "../protocol/messages.ts";
 
 export const CHANNEL_FD = 3;
 
 export class SyncChannel {
-  private readonly header = Buffer.alloc(4);
+  private readonly header = Buffer.alloc(8);
 
   /**
    * `allocate`: where an attachment (a state's pages) is read into. The executor passes
@@ -30,18 +30,18 @@ export class SyncChannel {
 
   /** Blocks until a whole message arrives; null when the daemon closed the pipe. */
   receive(): ToExecutor | null {
-    if (!this.readExactly(this.header)) return null;
-    const { jsonBytes, attached } = frameHeader(this.header);
-    let attachmentBytes = 0;
-    if (attached) {
-      if (!this.readExactly(this.header)) return null;
-      attachmentBytes = this.header.readUInt32LE(0);
+    // The first word, then the attachment's length when the first word says one follows.
+    if (!this.readExactly(this.header.subarray(0, 4))) return null;
+    let header = readFrameHeader(this.header.subarray(0, 4), EXECUTOR_CAPS);
+    if (!header) {
+      if (!this.readExactly(this.header.subarray(4, 8))) return null;
+      header = readFrameHeader(this.header, EXECUTOR_CAPS)!;
     }
-    if (jsonBytes > MAX_FRAME_BYTES || attachmentBytes > MAX_ATTACHMENT_BYTES) throw new Error(`frame of ${jsonBytes} + ${attachmentBytes} bytes exceeds the caps`);
+    const { jsonBytes, attachmentBytes } = header;
     const body = Buffer.allocUnsafe(jsonBytes);
     if (!this.readExactly(body)) return null;
     // Its own buffer: the states' pages kept from it do not hold the JSON (code, files) alive.
-    const attachment = attached ? this.allocate(attachmentBytes) : null;
+    const attachment = attachmentBytes === null ? null : this.allocate(attachmentBytes);
     if (attachment && !this.readExactly(attachment)) return null;
     return parseFrame(body.toString("utf8"), attachment) as ToExecutor;
   }

@@ -74,10 +74,41 @@ function detach(value: unknown, parts: Uint8Array[], at: { bytes: number }): unk
   return out;
 }
 
-/** The first 4 bytes of a frame: its JSON's length, and whether an attachment length follows. */
-export function frameHeader(header: Buffer): { jsonBytes: number; attached: boolean } {
-  const word = header.readUInt32LE(0);
-  return { jsonBytes: (word & ~ATTACHED) >>> 0, attached: (word & ATTACHED) !== 0 };
+/** What a frame reader takes: the JSON's and the attachment's largest lengths (0: no attachment at all). */
+export interface FrameCaps {
+  maxFrameBytes: number;
+  maxAttachmentBytes: number;
+}
+
+/** The executor's end: whatever the daemon sends it (a job's states ride in the attachment). */
+export const EXECUTOR_CAPS: FrameCaps = { maxFrameBytes: MAX_FRAME_BYTES, maxAttachmentBytes: MAX_ATTACHMENT_BYTES };
+
+export interface FrameHeader {
+  /** 4, or 8 when an attachment's length follows the first word. */
+  headBytes: number;
+  jsonBytes: number;
+  /** null: the frame carries no attachment (an empty one is 0). */
+  attachmentBytes: number | null;
+}
+
+/**
+ * A frame's header from the bytes at `buf`'s start, checked against `caps` before its body is
+ * read or waited for. null while `buf` does not hold the whole header yet (4 or 8 bytes). Throws on
+ * a frame this end does not take. Both ends read headers here: the executor's blocking channel
+ * and the daemon's stream decoder.
+ */
+export function readFrameHeader(buf: Uint8Array, caps: FrameCaps): FrameHeader | null {
+  if (buf.length < 4) return null;
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
+  const word = view.getUint32(0, true);
+  const jsonBytes = (word & ~ATTACHED) >>> 0;
+  if (jsonBytes > caps.maxFrameBytes) throw new Error(`frame of ${jsonBytes} bytes exceeds the ${caps.maxFrameBytes}-byte cap`);
+  if ((word & ATTACHED) === 0) return { headBytes: 4, jsonBytes, attachmentBytes: null };
+  if (caps.maxAttachmentBytes === 0) throw new Error("frame carries an attachment; this end takes none");
+  if (buf.length < 8) return null;
+  const attachmentBytes = view.getUint32(4, true);
+  if (attachmentBytes > caps.maxAttachmentBytes) throw new Error(`frame attachment of ${attachmentBytes} bytes exceeds the ${caps.maxAttachmentBytes}-byte cap`);
+  return { headBytes: 8, jsonBytes, attachmentBytes };
 }
 
 /** Parses a frame's JSON, putting the attachment's bytes back where the message had them. */
@@ -103,12 +134,12 @@ export class FrameDecoder {
   private chunks: Buffer[] = [];
   private buffered = 0;
   /** The frame being collected, once its header is known. */
-  private frame: { attached: boolean; headBytes: number; jsonBytes: number; attachmentBytes: number } | null = null;
+  private frame: FrameHeader | null = null;
+  private readonly caps: FrameCaps;
 
-  constructor(
-    private readonly maxFrameBytes = MAX_FRAME_BYTES,
-    private readonly maxAttachmentBytes = 0,
-  ) {}
+  constructor(maxFrameBytes = MAX_FRAME_BYTES, maxAttachmentBytes = 0) {
+    this.caps = { maxFrameBytes, maxAttachmentBytes };
+  }
 
   /** Feeds bytes; returns the complete frames' parsed messages. Throws on an oversized or bad frame. */
   push(chunk: Buffer): unknown[] {
@@ -116,15 +147,15 @@ export class FrameDecoder {
     this.buffered += chunk.length;
     const out: unknown[] = [];
     for (;;) {
-      const frame = this.frame ?? this.readHeader();
+      const frame = this.frame ?? (this.frame = this.buffered < 4 ? null : readFrameHeader(this.joined(), this.caps));
       if (!frame) break;
-      const total = frame.headBytes + frame.jsonBytes + frame.attachmentBytes;
+      const jsonEnd = frame.headBytes + frame.jsonBytes;
+      const total = jsonEnd + (frame.attachmentBytes ?? 0);
       if (this.buffered < total) break;
       const buf = this.joined();
-      const jsonEnd = frame.headBytes + frame.jsonBytes;
       // A view, not a copy: what the daemon keeps of a checkpoint's pages it copies into the
       // state's envelope.
-      const attachment = frame.attached ? buf.subarray(jsonEnd, total) : null;
+      const attachment = frame.attachmentBytes === null ? null : buf.subarray(jsonEnd, total);
       out.push(parseFrame(buf.toString("utf8", frame.headBytes, jsonEnd), attachment));
       const rest = buf.subarray(total);
       this.chunks = rest.length ? [rest] : [];
@@ -132,20 +163,6 @@ export class FrameDecoder {
       this.frame = null;
     }
     return out;
-  }
-
-  /** The next frame's header, once its bytes are there; checked against the caps before its body is waited for. */
-  private readHeader(): FrameDecoder["frame"] {
-    if (this.buffered < 4) return null;
-    const buf = this.joined();
-    const { jsonBytes, attached } = frameHeader(buf);
-    if (attached && this.maxAttachmentBytes === 0) throw new Error("frame carries an attachment; this end takes none");
-    if (jsonBytes > this.maxFrameBytes) throw new Error(`frame of ${jsonBytes} bytes exceeds the ${this.maxFrameBytes}-byte cap`);
-    if (attached && buf.length < 8) return null;
-    const attachmentBytes = attached ? buf.readUInt32LE(4) : 0;
-    if (attachmentBytes > this.maxAttachmentBytes) throw new Error(`frame attachment of ${attachmentBytes} bytes exceeds the ${this.maxAttachmentBytes}-byte cap`);
-    this.frame = { attached, headBytes: attached ? 8 : 4, jsonBytes, attachmentBytes };
-    return this.frame;
   }
 
   private joined(): Buffer {
