@@ -685,9 +685,8 @@ NAPI_MODULE_INIT() {
       {"inflateRawInto", arbor_inflate_raw_into},
       {"xorInto", arbor_xor_into},
       {"prefault", arbor_prefault},
-      {"encodeSpans", arbor_encode_spans},
       {"applySpans", arbor_apply_spans},
-      {"packSpans", arbor_pack_spans},
+      {"packPageSpans", arbor_pack_page_spans},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;

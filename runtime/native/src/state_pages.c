@@ -139,34 +139,6 @@ static size_t encode_page(const uint8_t* now, const uint8_t* before, uint8_t* ou
   return (size_t)(bytes - out);
 }
 
-// encodeSpans(now: Uint8Array, before: Uint8Array[], out: Uint8Array): number. `now` holds k pages
-// back to back, before[i] the 4096 bytes page i is taken against; writes the k pages' spans into
-// out (at least k * 4102 bytes, SPANS_BOUND_PER_PAGE) and returns the bytes written.
-napi_value arbor_encode_spans(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  uint8_t *now, *out;
-  size_t now_len, out_len;
-  if (!arbor_get_args(env, info, 3, argv) || !arbor_get_bytes(env, argv[0], &now, &now_len) || !arbor_get_bytes(env, argv[2], &out, &out_len)) return NULL;
-  if (now_len % SPAN_PAGE != 0) return arbor_throw_arg(env, "encodeSpans: now must be whole pages");
-  const size_t pages = now_len / SPAN_PAGE;
-  uint32_t count;
-  if (napi_get_array_length(env, argv[1], &count) != napi_ok) return arbor_throw_arg(env, "encodeSpans: before must be an array");
-  if (count != pages) return arbor_throw_arg(env, "encodeSpans: one before page per page of now");
-  if (out_len / SPANS_BOUND_PER_PAGE < pages) return arbor_throw_arg(env, "encodeSpans: out is smaller than pages * 4102 bytes");
-  size_t at = 0;
-  for (uint32_t i = 0; i < count; i++) {
-    napi_value item;
-    uint8_t* before;
-    size_t before_len;
-    if (napi_get_element(env, argv[1], i, &item) != napi_ok || !arbor_get_bytes(env, item, &before, &before_len)) return NULL;
-    if (before_len != SPAN_PAGE) return arbor_throw_arg(env, "encodeSpans: every before page is 4096 bytes");
-    at += encode_page(now + (size_t)i * SPAN_PAGE, before, out + at);
-  }
-  napi_value result;
-  if (napi_create_double(env, (double)at, &result) != napi_ok) return NULL;
-  return result;
-}
-
 static napi_value spans_corrupt(napi_env env, size_t page, const char* why) {
   char msg[128];
   snprintf(msg, sizeof msg, "page %zu of the state: %s", page, why);
@@ -205,25 +177,47 @@ napi_value arbor_apply_spans(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// packSpans(raw: Uint8Array): Buffer. Span data as a state carries it (page-spans.ts): raw's
-// length as a u32 LE, then raw deflated at level 1 by one z_stream and one output buffer (up to
-// 8 MiB) kept for the process's life (deflateReset between uses), copied out once at its size.
-// Node's deflateRawSync builds a zlib stream object and zlib's 256 KiB of state for every call:
-// 0.3 ms for a child state's 14 KB of spans inside the executor, against ~0.06 ms in a tight
-// loop (spikes/22-page-diff-encoder); and wrapping its output with the length was one more copy
-// into fresh memory (~7-11 us per 4 KiB page on this kind of VM, spikes/23-large-checkpoint).
+// packPageSpans(now: Uint8Array, before: Uint8Array[]): Buffer. `now` holds k pages back to back,
+// before[i] the 4096 bytes page i is taken against. Returns their span data as a state carries it
+// (page-spans.ts): the raw length as a u32 LE, then the raw data deflated at level 1.
+//
+// The spans are encoded a chunk of pages at a time into a small scratch buffer and fed to the
+// deflate stream as they come, so no buffer of the whole raw data is made: for a 9,000-page state
+// that was 35 MB of fresh memory, ~75 ms of first writes on this kind of VM
+// (spikes/23-large-checkpoint). One z_stream and one output buffer (up to 8 MiB) are kept for the
+// process's life (deflateReset between uses); the output is copied out once at its size. Node's
+// deflateRawSync builds a zlib stream object and zlib's 256 KiB of state for every call: 0.3 ms
+// for a child state's 14 KB of spans inside the executor, against ~0.06 ms in a tight loop
+// (spikes/22-page-diff-encoder).
 static z_stream spans_deflate;
 static bool spans_deflate_ready = false;
 static uint8_t* spans_out = NULL;
 #define SPANS_KEEP_OUT_BYTES (8u << 20)
 static size_t spans_out_len = 0;
+#define SPANS_CHUNK_PAGES 64u
+static uint8_t spans_chunk[SPANS_CHUNK_PAGES * SPANS_BOUND_PER_PAGE];
 
-napi_value arbor_pack_spans(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
-  uint8_t* src;
-  size_t src_len;
-  if (!arbor_get_args(env, info, 1, argv) || !arbor_get_bytes(env, argv[0], &src, &src_len)) return NULL;
-  if (src_len > UINT32_MAX / 2) return arbor_throw_arg(env, "packSpans: input larger than 2 GiB");
+// Feeds n bytes of raw span data to the stream; the output buffer holds the whole bound, so zlib
+// takes all of it.
+static bool spans_feed(const uint8_t* raw, size_t n, int flush) {
+  spans_deflate.next_in = (Bytef*)raw;
+  spans_deflate.avail_in = (uInt)n;
+  const int rc = deflate(&spans_deflate, flush);
+  return flush == Z_FINISH ? rc == Z_STREAM_END : (rc == Z_OK || rc == Z_BUF_ERROR) && spans_deflate.avail_in == 0;
+}
+
+napi_value arbor_pack_page_spans(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  uint8_t* now;
+  size_t now_len;
+  if (!arbor_get_args(env, info, 2, argv) || !arbor_get_bytes(env, argv[0], &now, &now_len)) return NULL;
+  if (now_len % SPAN_PAGE != 0) return arbor_throw_arg(env, "packPageSpans: now must be whole pages");
+  const size_t pages = now_len / SPAN_PAGE;
+  uint32_t count;
+  if (napi_get_array_length(env, argv[1], &count) != napi_ok) return arbor_throw_arg(env, "packPageSpans: before must be an array");
+  if (count != pages) return arbor_throw_arg(env, "packPageSpans: one before page per page of now");
+  const size_t raw_bound = pages * SPANS_BOUND_PER_PAGE;
+  if (raw_bound > UINT32_MAX / 2) return arbor_throw_arg(env, "packPageSpans: more than 2 GiB of pages");
   if (!spans_deflate_ready) {
     memset(&spans_deflate, 0, sizeof spans_deflate);
     if (deflateInit2(&spans_deflate, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return fail(env, "ERR_ARBOR_DEFLATE", "deflateInit2 failed");
@@ -231,7 +225,7 @@ napi_value arbor_pack_spans(napi_env env, napi_callback_info info) {
   } else if (deflateReset(&spans_deflate) != Z_OK) {
     return fail(env, "ERR_ARBOR_DEFLATE", "deflateReset failed");
   }
-  const size_t bound = 4 + deflateBound(&spans_deflate, (uLong)src_len);
+  const size_t bound = 4 + deflateBound(&spans_deflate, (uLong)raw_bound);
   if (bound > spans_out_len) {
     // With room to spare and without realloc's copy: grown to the exact bound, a state a few
     // bytes larger than the last re-made the whole buffer, ~1,000 faults for a 1,000-page state
@@ -244,12 +238,25 @@ napi_value arbor_pack_spans(napi_env env, napi_callback_info info) {
       return fail(env, "ERR_ARBOR_DEFLATE", "out of memory for the deflated data");
     }
   }
-  for (int i = 0; i < 4; i++) spans_out[i] = (uint8_t)(src_len >> (8 * i));
-  spans_deflate.next_in = src;
-  spans_deflate.avail_in = (uInt)src_len;
   spans_deflate.next_out = spans_out + 4;
   spans_deflate.avail_out = (uInt)(bound - 4);
-  if (deflate(&spans_deflate, Z_FINISH) != Z_STREAM_END) return fail(env, "ERR_ARBOR_DEFLATE", "deflate did not finish within its bound");
+  size_t raw_len = 0;
+  for (uint32_t first = 0; first < count; first += SPANS_CHUNK_PAGES) {
+    const uint32_t last = count - first < SPANS_CHUNK_PAGES ? count : first + SPANS_CHUNK_PAGES;
+    size_t at = 0;
+    for (uint32_t i = first; i < last; i++) {
+      napi_value item;
+      uint8_t* before;
+      size_t before_len;
+      if (napi_get_element(env, argv[1], i, &item) != napi_ok || !arbor_get_bytes(env, item, &before, &before_len)) return NULL;
+      if (before_len != SPAN_PAGE) return arbor_throw_arg(env, "packPageSpans: every before page is 4096 bytes");
+      at += encode_page(now + (size_t)i * SPAN_PAGE, before, spans_chunk + at);
+    }
+    if (!spans_feed(spans_chunk, at, Z_NO_FLUSH)) return fail(env, "ERR_ARBOR_DEFLATE", "deflate did not take the span data");
+    raw_len += at;
+  }
+  if (!spans_feed(NULL, 0, Z_FINISH)) return fail(env, "ERR_ARBOR_DEFLATE", "deflate did not finish within its bound");
+  for (int i = 0; i < 4; i++) spans_out[i] = (uint8_t)(raw_len >> (8 * i));
   napi_value out;
   const napi_status made = napi_create_buffer_copy(env, bound - spans_deflate.avail_out, spans_out, NULL, &out);
   // A large state's output buffer is not kept: one huge capture must not pin its size for the

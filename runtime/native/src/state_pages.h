@@ -6,9 +6,8 @@
 napi_value arbor_inflate_raw_into(napi_env env, napi_callback_info info);
 napi_value arbor_xor_into(napi_env env, napi_callback_info info);
 napi_value arbor_prefault(napi_env env, napi_callback_info info);
-napi_value arbor_encode_spans(napi_env env, napi_callback_info info);
 napi_value arbor_apply_spans(napi_env env, napi_callback_info info);
-napi_value arbor_pack_spans(napi_env env, napi_callback_info info);
+napi_value arbor_pack_page_spans(napi_env env, napi_callback_info info);
 
 /**
  * Bytes one page's spans take at most: the count, and per span 4 bytes of table and its bytes.

@@ -29,7 +29,7 @@ export const SPANS_BOUND_PER_PAGE = 2 + 4 + HOST_PAGE;
 export const SPANS_MAX_PER_PAGE = 2 + 4 * HOST_PAGE + HOST_PAGE;
 const WORDS = HOST_PAGE / 8;
 
-/** Wraps raw span data as a state carries it: its length, then the data raw-deflated at zlib level 1 (the addon's packSpans does the same in one copy). */
+/** Wraps raw span data as a state carries it: its length, then the data raw-deflated at zlib level 1 (the addon's packPageSpans encodes and packs in one pass). */
 export function packSpans(raw: Uint8Array): Buffer {
   const deflated = deflateRawSync(raw, { level: 1 });
   const out = Buffer.allocUnsafe(4 + deflated.length);
@@ -47,7 +47,7 @@ export function unpackSpans(packed: Uint8Array, pages: number): { rawLength: num
 }
 
 /**
- * JS version of the addon's encodeSpans: `now` holds k pages back to back, before[i] the page
+ * JS version of the encoding inside the addon's packPageSpans: `now` holds k pages back to back, before[i] the page
  * page i is taken against; writes their spans into `out` (≥ k × SPANS_BOUND_PER_PAGE bytes) and
  * returns the bytes written. Only reads and bulk copies: element stores into typed arrays are
  * slow once the executor freezes its intrinsics (spikes/FINDINGS.md, "Frozen intrinsics").

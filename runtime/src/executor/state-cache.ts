@@ -15,7 +15,7 @@ import { HOST_PAGE, type PageOverlay } from "../restore/strategy.ts";
 import type { FsDelta, StateBlob } from "../protocol/messages.ts";
 import { CAPTURED_PAGE_FORMAT, type PageFormat } from "../protocol/page-format.ts";
 import type { Interpreter } from "./interpreter.ts";
-import { SPANS_BOUND_PER_PAGE, unpackSpans } from "./page-spans.ts";
+import { unpackSpans } from "./page-spans.ts";
 import { statePages, type StatePages } from "./state-pages.ts";
 
 /** A state as held between uses: what the wire carried, still compressed (it costs what it changed). */
@@ -49,8 +49,6 @@ export const DEFAULT_MATERIALIZED_BUDGET = 64 * 1024 * 1024;
  * encoding, deflating: ~40 µs a page here, so ~40 ms below it).
  */
 const LARGE_CAPTURE_PAGES = 1024;
-/** The span buffer a capture leaves for the next one: up to ~1,600 changed pages' bound and its spare quarter. */
-const SPANS_SCRATCH_KEEP_BYTES = 8 * 1024 * 1024;
 
 export class StateCache {
   private readonly stored = new Map<string, StoredState>();
@@ -63,8 +61,6 @@ export class StateCache {
    * costs what it dirtied, not the size of the state.
    */
   private current: Materialized | null = null;
-  /** The capture's span output, reused (see spansOut). */
-  private spansScratch: Buffer | null = null;
 
   /**
    * `materializedBudget`: bytes of decompressed states kept ready besides the current one. A
@@ -234,22 +230,6 @@ export class StateCache {
     }
   }
 
-  /**
-   * Where a capture encodes its spans (at most SPANS_BOUND_PER_PAGE per changed page), kept for
-   * the next one: a fresh 4 MB buffer for a 1,000-page state faulted in page by page as it was
-   * written, 12 ms of a 40 ms capture on this VM (spikes/23-large-checkpoint).
-   */
-  private spansOut(bytes: number): Buffer {
-    // With room to spare: a capture a few pages larger than the last must not make it anew.
-    if (!this.spansScratch || this.spansScratch.length < bytes) this.spansScratch = this.pages.fresh(bytes + (bytes >> 2));
-    return this.spansScratch;
-  }
-
-  /** One huge capture must not pin its size for the executor's life. */
-  private releaseSpansOut(): void {
-    if (this.spansScratch && this.spansScratch.length > SPANS_SCRATCH_KEEP_BYTES) this.spansScratch = null;
-  }
-
   private dropMaterialized(id: string): void {
     const state = this.materialized.get(id);
     if (!state) return;
@@ -295,17 +275,15 @@ export class StateCache {
     const against = changed.map((page) => parent?.pages.get(page) ?? pageOf(baseline, page));
     // Only the spans that differ are deflated (format 2); `data` keeps the state's own pages,
     // which become its page map below.
-    const raw = this.spansOut(changed.length * SPANS_BOUND_PER_PAGE);
     const blob: StateBlob = {
       id,
       parent_id: parentId,
       memory_bytes: view.length,
       page_index: changed,
       page_format: CAPTURED_PAGE_FORMAT,
-      pages: this.pages.pack(raw.subarray(0, this.pages.encodeSpans(data, against, raw))),
+      pages: this.pages.pack(data, against),
       fs: interp.engine.files.diff(),
     };
-    this.releaseSpansOut();
     this.add(blob);
     // The executor rests in the new state: memory holds it now, and the reset after this call
     // puts its pages back (Interpreter.reset(overlay)). Its first branches here then enter

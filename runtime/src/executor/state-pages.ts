@@ -8,14 +8,14 @@
 // (page-spans.ts) are encoded, applied and packed by the addon too when it has those functions.
 import { inflateRawSync } from "node:zlib";
 import { loadNative, type NativeRestore } from "../restore/native.ts";
-import { applySpansJs, encodeSpansJs, packSpans } from "./page-spans.ts";
+import { applySpansJs, encodeSpansJs, packSpans, SPANS_BOUND_PER_PAGE } from "./page-spans.ts";
 
-type Codec = Required<Pick<NativeRestore, "inflateRawInto" | "xorInto" | "prefault">> & Pick<NativeRestore, "encodeSpans" | "applySpans" | "packSpans">;
+type Codec = Required<Pick<NativeRestore, "inflateRawInto" | "xorInto" | "prefault">> & Pick<NativeRestore, "applySpans" | "packPageSpans">;
 
 function nativeCodec(): Codec | null {
   const addon = loadNative().addon;
   if (!addon?.inflateRawInto || !addon.xorInto || !addon.prefault) return null;
-  return { inflateRawInto: addon.inflateRawInto, xorInto: addon.xorInto, prefault: addon.prefault, encodeSpans: addon.encodeSpans, applySpans: addon.applySpans, packSpans: addon.packSpans };
+  return { inflateRawInto: addon.inflateRawInto, xorInto: addon.xorInto, prefault: addon.prefault, applySpans: addon.applySpans, packPageSpans: addon.packPageSpans };
 }
 
 export interface StatePages {
@@ -27,12 +27,13 @@ export interface StatePages {
   inflate(packed: Uint8Array, bytes: number): Buffer;
   /** target ^= other (equal lengths, multiples of 4). */
   xorInto(target: Uint8Array, other: Uint8Array): void;
-  /** The spans where the k pages of `now` differ from before[i], into `out`; bytes written (page-spans.ts). */
-  encodeSpans(now: Uint8Array, before: readonly Uint8Array[], out: Uint8Array): number;
   /** Writes raw's spans into the k pages of `out` (each holding its before page); throws on malformed data. */
   applySpans(raw: Uint8Array, out: Uint8Array): void;
-  /** Span data packed as a state carries it: its length, then raw-deflated at zlib level 1 (page-spans.ts). */
-  pack(raw: Uint8Array): Buffer;
+  /**
+   * The spans where the k pages of `now` differ from before[i], packed as a state carries them:
+   * their raw length, then raw-deflated at zlib level 1 (page-spans.ts).
+   */
+  pack(now: Uint8Array, before: readonly Uint8Array[]): Buffer;
 }
 
 /** The native codec when the addon has it, the JS one otherwise (`forceJs` for tests). */
@@ -71,9 +72,8 @@ function nativePages(codec: Codec): StatePages {
       return out;
     },
     xorInto: codec.xorInto,
-    encodeSpans: codec.encodeSpans ?? encodeSpansJs,
     applySpans: codec.applySpans ?? applySpansJs,
-    pack: codec.packSpans ?? packSpans,
+    pack: codec.packPageSpans ?? packJs,
   };
 }
 
@@ -96,10 +96,15 @@ const JS_PAGES: StatePages = {
     return out;
   },
   xorInto: xorIntoJs,
-  encodeSpans: encodeSpansJs,
   applySpans: applySpansJs,
-  pack: packSpans,
+  pack: packJs,
 };
+
+/** Encodes the spans into a buffer of their bound, then packs them (the addon does both in one pass). */
+function packJs(now: Uint8Array, before: readonly Uint8Array[]): Buffer {
+  const raw = Buffer.allocUnsafe(before.length * SPANS_BOUND_PER_PAGE);
+  return packSpans(raw.subarray(0, encodeSpansJs(now, before, raw)));
+}
 
 /** What went wrong, in the terms of the state: too many bytes for its index, or not a stream. */
 function inflateError(e: unknown, bytes: number, tooLargeCode: string): Error {

@@ -67,20 +67,15 @@ export interface NativeRestore {
   xorInto?(target: Uint8Array, other: Uint8Array): void;
   /** Makes every page of bytes resident and writable in one madvise(MADV_POPULATE_WRITE); contents unchanged. */
   prefault?(bytes: Uint8Array): void;
-  /**
-   * The spans of 8-byte words where each 4 KiB page of `now` differs from before[i], written to
-   * `out` (≥ 4,102 bytes per page) in format 2's raw layout (executor/page-spans.ts); bytes
-   * written. Absent from addons built before it (the executor then encodes in JS).
-   */
-  encodeSpans?(now: Uint8Array, before: readonly Uint8Array[], out: Uint8Array): number;
-  /** Writes raw's spans into the pages of `out`; throws ERR_ARBOR_SPANS on malformed data. Absent like encodeSpans. */
+  /** Writes raw's spans into the pages of `out`; throws ERR_ARBOR_SPANS on malformed data. Absent from addons built before it (the executor then does it in JS). */
   applySpans?(raw: Uint8Array, out: Uint8Array): void;
   /**
-   * Span data packed as a state carries it (page-spans.ts: its length, then raw-deflated at zlib
-   * level 1), by one stream kept for the process's life (Node's deflateRawSync sets up a stream
-   * and zlib's state per call) and one copy of the output. Absent like encodeSpans.
+   * The span data of the 4 KiB pages of `now` against before[i], packed as a state carries it
+   * (executor/page-spans.ts: its raw length, then raw-deflated at zlib level 1). Encoded a few
+   * pages at a time straight into one deflate stream kept for the process's life: no buffer of the
+   * whole raw data, and no zlib set-up per call. Absent like applySpans.
    */
-  packSpans?(raw: Uint8Array): Buffer;
+  packPageSpans?(now: Uint8Array, before: readonly Uint8Array[]): Buffer;
   /** A sealed memfd holding bytes (length a multiple of 4096). */
   memfdFromBytes(name: string, bytes: Uint8Array | ArrayBuffer): number;
   /** mmap(MAP_PRIVATE | MAP_FIXED) the file over buf[offset, offset+length), file offset = offset. */
