@@ -204,7 +204,7 @@ describe("states and forks", () => {
     await acme.del(made.body.state_id);
   });
 
-  test("a state too large to keep: 200, state_id null, a StateError that says its size; no executor is lost", async () => {
+  test("a state too large to keep: 200, state_id null, a StateError that says the cap; no executor is lost", async () => {
     const before = arbor.services.pool.stats();
     const res = await acme.create("import os\nhuge = os.urandom(70 * 1024 * 1024)\nlen(huge)", { timeout_ms: 60_000, memory_mb: 512 });
     assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -212,7 +212,7 @@ describe("states and forks", () => {
     assert.equal(res.body.status, "error");
     assert.equal(res.body.result, String(70 * 1024 * 1024));
     assert.equal(res.body.error.type, "StateError");
-    assert.match(res.body.error.message, /takes 70\.\d MiB compressed; a kept state can take at most 64\.0 MiB/);
+    assert.match(res.body.error.message, /too large to keep: its pages take more than 64\.0 MiB compressed/);
     const now = arbor.services.pool.stats();
     assert.deepEqual([now.crashes, now.respawns], [before.crashes, before.respawns], "the executor was not killed for an oversized answer");
     assert.equal((await acme.evalOn(root, "len(data)")).body.result, "100000");

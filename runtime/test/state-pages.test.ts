@@ -44,7 +44,7 @@ function spanData(spans: Array<[number, number]>, bytes = spans.reduce((n, [, le
 
 /** The raw span data inside what `codec` packs; the length it stores must be the stream's. */
 function encode(codec: StatePages, now: Buffer, before: Buffer[]): Buffer {
-  const { rawLength, deflated } = unpackSpans(codec.pack(now, before), before.length);
+  const { rawLength, deflated } = unpackSpans(codec.pack(now, before, Infinity)!, before.length);
   const raw = inflateRawSync(deflated);
   assert.equal(rawLength, raw.length, "the stored raw length");
   return raw;
@@ -114,7 +114,7 @@ for (const kind of ["native", "js"] as const) {
       assert.equal(raw.length, 2 + 26 + 50 + 3074 + 4102 + 1014);
       // Packed as a state carries it: the raw length, then the deflated data, which the codec's
       // own inflate reads back.
-      const { rawLength, deflated } = unpackSpans(codec.pack(now, before), before.length);
+      const { rawLength, deflated } = unpackSpans(codec.pack(now, before, Infinity)!, before.length);
       assert.ok(codec.inflate(deflated, rawLength).equals(raw));
     });
 
@@ -159,7 +159,7 @@ for (const kind of ["native", "js"] as const) {
         const before = Array.from({ length: count }, (_, p) => randomBytes(PAGE).fill(0, 0, (p * 131) % PAGE));
         const now = Buffer.concat(before);
         for (let p = 0; p < count; p++) randomBytes(64 + (p % 7) * 300).copy(now, p * PAGE + ((p * 131) % 1024));
-        const packed = codec.pack(now, before);
+        const packed = codec.pack(now, before, Infinity)!;
         const raw = Buffer.alloc(count * SPANS_BOUND_PER_PAGE);
         const want = raw.subarray(0, encodeSpansJs(now, before, raw));
         assert.equal(packed.readUInt32LE(0), want.length, `${count} pages: the raw length`);
@@ -169,6 +169,20 @@ for (const kind of ["native", "js"] as const) {
         assert.ok(back.equals(now), `${count} pages: applied, they are the pages encoded`);
         if (count > 100) assert.ok(packed.length < now.length / 3, `${count} pages packed to ${packed.length} bytes`);
       }
+    });
+
+    test("pack: null once the packed data would take more than maxBytes, and the next pack is whole", () => {
+      const { now, before } = changedPages();
+      const whole = codec.pack(now, before, Infinity)!;
+      assert.ok(codec.pack(now, before, whole.length)!.equals(whole), "exactly at the cap: kept");
+      assert.equal(codec.pack(now, before, whole.length - 1), null, "one byte under: refused");
+      assert.equal(codec.pack(now, before, 4), null);
+      // 300 pages of random bytes, all changed: refused long before their 1.2 MB are deflated.
+      const noise = randomBytes(300 * PAGE);
+      const zeros = Array.from({ length: 300 }, () => Buffer.alloc(PAGE));
+      assert.equal(codec.pack(noise, zeros, 100_000), null);
+      assert.ok(codec.pack(now, before, Infinity)!.equals(whole), "the stream starts over after a refusal");
+      assert.ok(codec.pack(noise, zeros, 2 * noise.length)!.length > noise.length, "random pages do not compress");
     });
 
     test("a fresh buffer has the size asked for and is writable throughout", () => {
@@ -207,11 +221,12 @@ test("the native and JS codecs encode the same spans, and each applies the other
     }),
     { numRuns: 300 },
   );
-  assert.throws(() => native.pack(Buffer.alloc(PAGE + 1), [Buffer.alloc(PAGE)]), /whole pages/);
-  assert.throws(() => native.pack(Buffer.alloc(PAGE), [Buffer.alloc(100)]), /4096 bytes/);
-  assert.throws(() => native.pack(Buffer.alloc(2 * PAGE), [Buffer.alloc(PAGE)]), /one before page per page/);
+  assert.throws(() => native.pack(Buffer.alloc(PAGE + 1), [Buffer.alloc(PAGE)], Infinity), /whole pages/);
+  assert.throws(() => native.pack(Buffer.alloc(PAGE), [Buffer.alloc(PAGE)], 3), /maxBytes must be a number >= 4/);
+  assert.throws(() => native.pack(Buffer.alloc(PAGE), [Buffer.alloc(100)], Infinity), /4096 bytes/);
+  assert.throws(() => native.pack(Buffer.alloc(2 * PAGE), [Buffer.alloc(PAGE)], Infinity), /one before page per page/);
   // A page past the first chunk of 64 refused too, and the stream is fine for the next call.
-  assert.throws(() => native.pack(Buffer.alloc(70 * PAGE), [...Array.from({ length: 69 }, () => Buffer.alloc(PAGE)), Buffer.alloc(8)]), /4096 bytes/);
+  assert.throws(() => native.pack(Buffer.alloc(70 * PAGE), [...Array.from({ length: 69 }, () => Buffer.alloc(PAGE)), Buffer.alloc(8)], Infinity), /4096 bytes/);
   const { now, before } = changedPages();
   assert.ok(encode(native, now, before).equals(encode(js, now, before)));
 });

@@ -177,9 +177,12 @@ napi_value arbor_apply_spans(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// packPageSpans(now: Uint8Array, before: Uint8Array[]): Buffer. `now` holds k pages back to back,
-// before[i] the 4096 bytes page i is taken against. Returns their span data as a state carries it
-// (page-spans.ts): the raw length as a u32 LE, then the raw data deflated at level 1.
+// packPageSpans(now: Uint8Array, before: Uint8Array[], maxBytes: number): Buffer | null. `now`
+// holds k pages back to back, before[i] the 4096 bytes page i is taken against. Returns their span
+// data as a state carries it (page-spans.ts): the raw length as a u32 LE, then the raw data
+// deflated at level 1; or null as soon as that would take more than maxBytes. A state too large
+// to keep then costs what it took to find out, not its whole deflate: 300 MiB of random bytes took
+// ~21 s to deflate in full before being refused (spikes/23-large-checkpoint).
 //
 // The spans are encoded a chunk of pages at a time into a small scratch buffer and fed to the
 // deflate stream as they come, so no buffer of the whole raw data is made: for a 9,000-page state
@@ -197,20 +200,44 @@ static size_t spans_out_len = 0;
 #define SPANS_CHUNK_PAGES 64u
 static uint8_t spans_chunk[SPANS_CHUNK_PAGES * SPANS_BOUND_PER_PAGE];
 
-// Feeds n bytes of raw span data to the stream; the output buffer holds the whole bound, so zlib
-// takes all of it.
-static bool spans_feed(const uint8_t* raw, size_t n, int flush) {
+typedef enum { SPANS_FED, SPANS_TOO_LARGE, SPANS_FAILED } spans_fed;
+
+static void spans_release_large_out(void) {
+  // A large state's output buffer is not kept: one huge capture must not pin its size for the
+  // executor's life.
+  if (spans_out_len > SPANS_KEEP_OUT_BYTES) {
+    free(spans_out);
+    spans_out = NULL;
+    spans_out_len = 0;
+  }
+}
+
+// Packing stopped early: null for a state over maxBytes, an exception for a zlib failure.
+static napi_value spans_end(napi_env env, spans_fed fed) {
+  spans_release_large_out();
+  if (fed != SPANS_TOO_LARGE) return fail(env, "ERR_ARBOR_DEFLATE", "deflate failed on the span data");
+  napi_value null_value;
+  return napi_get_null(env, &null_value) == napi_ok ? null_value : NULL;
+}
+
+// Feeds n bytes of raw span data to the stream. The output room is the deflate bound or, when
+// smaller, one byte past maxBytes: running out of it means the packed data is too large.
+static spans_fed spans_feed(const uint8_t* raw, size_t n, int flush) {
   spans_deflate.next_in = (Bytef*)raw;
   spans_deflate.avail_in = (uInt)n;
   const int rc = deflate(&spans_deflate, flush);
-  return flush == Z_FINISH ? rc == Z_STREAM_END : (rc == Z_OK || rc == Z_BUF_ERROR) && spans_deflate.avail_in == 0;
+  if (rc != Z_OK && rc != Z_BUF_ERROR && rc != Z_STREAM_END) return SPANS_FAILED;
+  if (flush == Z_FINISH ? rc == Z_STREAM_END : spans_deflate.avail_in == 0) return SPANS_FED;
+  return spans_deflate.avail_out == 0 ? SPANS_TOO_LARGE : SPANS_FAILED;
 }
 
 napi_value arbor_pack_page_spans(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
+  napi_value argv[3];
   uint8_t* now;
   size_t now_len;
-  if (!arbor_get_args(env, info, 2, argv) || !arbor_get_bytes(env, argv[0], &now, &now_len)) return NULL;
+  double max_bytes;
+  if (!arbor_get_args(env, info, 3, argv) || !arbor_get_bytes(env, argv[0], &now, &now_len)) return NULL;
+  if (napi_get_value_double(env, argv[2], &max_bytes) != napi_ok || !(max_bytes >= 4)) return arbor_throw_arg(env, "packPageSpans: maxBytes must be a number >= 4");
   if (now_len % SPAN_PAGE != 0) return arbor_throw_arg(env, "packPageSpans: now must be whole pages");
   const size_t pages = now_len / SPAN_PAGE;
   uint32_t count;
@@ -225,7 +252,8 @@ napi_value arbor_pack_page_spans(napi_env env, napi_callback_info info) {
   } else if (deflateReset(&spans_deflate) != Z_OK) {
     return fail(env, "ERR_ARBOR_DEFLATE", "deflateReset failed");
   }
-  const size_t bound = 4 + deflateBound(&spans_deflate, (uLong)raw_bound);
+  size_t bound = 4 + deflateBound(&spans_deflate, (uLong)raw_bound);
+  if (max_bytes < (double)bound) bound = (size_t)max_bytes + 1;
   if (bound > spans_out_len) {
     // With room to spare and without realloc's copy: grown to the exact bound, a state a few
     // bytes larger than the last re-made the whole buffer, ~1,000 faults for a 1,000-page state
@@ -252,19 +280,16 @@ napi_value arbor_pack_page_spans(napi_env env, napi_callback_info info) {
       if (before_len != SPAN_PAGE) return arbor_throw_arg(env, "packPageSpans: every before page is 4096 bytes");
       at += encode_page(now + (size_t)i * SPAN_PAGE, before, spans_chunk + at);
     }
-    if (!spans_feed(spans_chunk, at, Z_NO_FLUSH)) return fail(env, "ERR_ARBOR_DEFLATE", "deflate did not take the span data");
+    const spans_fed fed = spans_feed(spans_chunk, at, Z_NO_FLUSH);
+    if (fed != SPANS_FED) return spans_end(env, fed);
     raw_len += at;
   }
-  if (!spans_feed(NULL, 0, Z_FINISH)) return fail(env, "ERR_ARBOR_DEFLATE", "deflate did not finish within its bound");
+  const spans_fed fed = spans_feed(NULL, 0, Z_FINISH);
+  const size_t packed = bound - spans_deflate.avail_out;
+  if (fed != SPANS_FED || packed > max_bytes) return spans_end(env, fed == SPANS_FED ? SPANS_TOO_LARGE : fed);
   for (int i = 0; i < 4; i++) spans_out[i] = (uint8_t)(raw_len >> (8 * i));
   napi_value out;
-  const napi_status made = napi_create_buffer_copy(env, bound - spans_deflate.avail_out, spans_out, NULL, &out);
-  // A large state's output buffer is not kept: one huge capture must not pin its size for the
-  // executor's life.
-  if (spans_out_len > SPANS_KEEP_OUT_BYTES) {
-    free(spans_out);
-    spans_out = NULL;
-    spans_out_len = 0;
-  }
+  const napi_status made = napi_create_buffer_copy(env, packed, spans_out, NULL, &out);
+  spans_release_large_out();
   return made == napi_ok ? out : NULL;
 }

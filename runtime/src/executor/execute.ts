@@ -104,26 +104,25 @@ export function execute(interp: Interpreter, guard: CallGuard | null, job: Job, 
   // limit the interpreter was stopped mid-way, and that is not a state anyone can build on.
   if (job.checkpoint_id && (decided.status === "ok" || decided.status === "error")) {
     const captureStarted = performance.now();
-    const made = states.capture(interp, job.checkpoint_id, job.base_state ?? null, onLargeCapture);
+    // Too large to send and keep: not kept, and the answer says why (the daemon would otherwise
+    // see an oversized frame and kill this executor as a protocol breach).
+    const made = states.capture(interp, job.checkpoint_id, job.base_state ?? null, { maxPackedBytes: MAX_CHECKPOINT_BYTES, onLarge: onLargeCapture });
     outcome.timing.checkpoint_ms = performance.now() - captureStarted;
-    if (made.pages.length <= MAX_CHECKPOINT_BYTES) {
+    if (made) {
       outcome.checkpoint = made;
     } else {
-      // Too large to send and keep: dropped here, and the answer says why (the daemon would
-      // otherwise see an oversized frame and kill this executor as a protocol breach).
-      states.forget(interp, [made.id]);
       outcome.status = "error";
-      outcome.error = tooLargeToKeep(made.pages.length, outcome.error);
+      outcome.error = tooLargeToKeep(outcome.error);
     }
   }
   return { outcome, disturbed: !guarded.ok && (guarded.terminated || engine.isTrap(guarded.error)) };
 }
 
-function tooLargeToKeep(bytes: number, raised: PythonError | null): PythonError {
+function tooLargeToKeep(raised: PythonError | null): PythonError {
   const also = raised ? ` (the cell also raised ${raised.type}: ${raised.message})` : "";
   return {
     type: "StateError",
-    message: `the state this call left takes ${mib(bytes)} MiB compressed; a kept state can take at most ${mib(MAX_CHECKPOINT_BYTES)} MiB${also}`,
+    message: `the state this call left is too large to keep: its pages take more than ${mib(MAX_CHECKPOINT_BYTES)} MiB compressed, the most a kept state can take${also}`,
     traceback: raised?.traceback ?? "",
   };
 }

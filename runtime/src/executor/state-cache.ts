@@ -239,9 +239,16 @@ export class StateCache {
 
   /**
    * Captures the interpreter's current state as a child of `parentId` (null: the snapshot):
-   * only pages whose bytes differ from the parent's are kept.
+   * only pages whose bytes differ from the parent's are kept. null, and nothing kept, when the
+   * state's packed pages would take more than `maxPackedBytes`. `onLarge` hears of a capture of
+   * more than LARGE_CAPTURE_PAGES pages before its costly part.
    */
-  capture(interp: Interpreter, id: string, parentId: string | null, onLarge?: (pages: number) => void): StateBlob {
+  capture(
+    interp: Interpreter,
+    id: string,
+    parentId: string | null,
+    { maxPackedBytes = Infinity, onLarge }: { maxPackedBytes?: number; onLarge?: (pages: number) => void } = {},
+  ): StateBlob | null {
     const parent = parentId ? this.materialize(parentId) : null;
     const view = new Uint8Array(interp.engine.memory.buffer);
     const baseline = interp.baseline;
@@ -275,13 +282,15 @@ export class StateCache {
     const against = changed.map((page) => parent?.pages.get(page) ?? pageOf(baseline, page));
     // Only the spans that differ are deflated (format 2); `data` keeps the state's own pages,
     // which become its page map below.
+    const packed = this.pages.pack(data, against, maxPackedBytes);
+    if (!packed) return null;
     const blob: StateBlob = {
       id,
       parent_id: parentId,
       memory_bytes: view.length,
       page_index: changed,
       page_format: CAPTURED_PAGE_FORMAT,
-      pages: this.pages.pack(data, against),
+      pages: packed,
       fs: interp.engine.files.diff(),
     };
     this.add(blob);

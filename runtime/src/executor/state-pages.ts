@@ -31,9 +31,10 @@ export interface StatePages {
   applySpans(raw: Uint8Array, out: Uint8Array): void;
   /**
    * The spans where the k pages of `now` differ from before[i], packed as a state carries them:
-   * their raw length, then raw-deflated at zlib level 1 (page-spans.ts).
+   * their raw length, then raw-deflated at zlib level 1 (page-spans.ts). null when that takes more
+   * than maxBytes (the addon stops as soon as it does).
    */
-  pack(now: Uint8Array, before: readonly Uint8Array[]): Buffer;
+  pack(now: Uint8Array, before: readonly Uint8Array[], maxBytes: number): Buffer | null;
 }
 
 /** The native codec when the addon has it, the JS one otherwise (`forceJs` for tests). */
@@ -101,9 +102,10 @@ const JS_PAGES: StatePages = {
 };
 
 /** Encodes the spans into a buffer of their bound, then packs them (the addon does both in one pass). */
-function packJs(now: Uint8Array, before: readonly Uint8Array[]): Buffer {
+function packJs(now: Uint8Array, before: readonly Uint8Array[], maxBytes: number): Buffer | null {
   const raw = Buffer.allocUnsafe(before.length * SPANS_BOUND_PER_PAGE);
-  return packSpans(raw.subarray(0, encodeSpansJs(now, before, raw)));
+  const packed = packSpans(raw.subarray(0, encodeSpansJs(now, before, raw)));
+  return packed.length <= maxBytes ? packed : null;
 }
 
 /** What went wrong, in the terms of the state: too many bytes for its index, or not a stream. */

@@ -73,9 +73,10 @@ export interface NativeRestore {
    * The span data of the 4 KiB pages of `now` against before[i], packed as a state carries it
    * (executor/page-spans.ts: its raw length, then raw-deflated at zlib level 1). Encoded a few
    * pages at a time straight into one deflate stream kept for the process's life: no buffer of the
-   * whole raw data, and no zlib set-up per call. Absent like applySpans.
+   * whole raw data, and no zlib set-up per call. null as soon as the packed data would pass
+   * maxBytes (the rest is not encoded or deflated). Absent like applySpans.
    */
-  packPageSpans?(now: Uint8Array, before: readonly Uint8Array[]): Buffer;
+  packPageSpans?(now: Uint8Array, before: readonly Uint8Array[], maxBytes: number): Buffer | null;
   /** A sealed memfd holding bytes (length a multiple of 4096). */
   memfdFromBytes(name: string, bytes: Uint8Array | ArrayBuffer): number;
   /** mmap(MAP_PRIVATE | MAP_FIXED) the file over buf[offset, offset+length), file offset = offset. */
