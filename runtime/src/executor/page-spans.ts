@@ -47,9 +47,9 @@ export function unpackSpans(packed: Uint8Array, pages: number): { rawLength: num
 }
 
 /**
- * JS version of the encoding inside the addon's packPageSpans: `now` holds k pages back to back, before[i] the page
- * page i is taken against; writes their spans into `out` (≥ k × SPANS_BOUND_PER_PAGE bytes) and
- * returns the bytes written. Only reads and bulk copies: element stores into typed arrays are
+ * JS version of the encoding inside the addon's packPageSpans: `now` holds k pages back to back,
+ * before[i] the page page i is taken against; writes their spans into `out` (≥ k ×
+ * SPANS_BOUND_PER_PAGE bytes) and returns the bytes written. Only reads and bulk copies: element stores into typed arrays are
  * slow once the executor freezes its intrinsics (spikes/FINDINGS.md, "Frozen intrinsics").
  */
 export function encodeSpansJs(now: Uint8Array, before: readonly Uint8Array[], out: Uint8Array): number {
