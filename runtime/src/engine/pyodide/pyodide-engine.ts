@@ -7,6 +7,7 @@ import type { CellJob, CellObservation, Engine, EngineFiles, Fingerprint } from 
 import type { FsDelta } from "../../protocol/messages.ts";
 import { bootInterpreter, encodeCell, makePyodideSnapshot, runBootCell, WORKSPACE, type BootedInterpreter } from "./boot.ts";
 import { withDeterministicSources } from "./deterministic-boot.ts";
+import { installEntropyPool } from "./entropy-pool.ts";
 import { StateFingerprint } from "./fingerprint.ts";
 import { FsState, type EmscriptenFs } from "./fs-state.ts";
 import { sealJsSide, type SealTargets } from "./js-seal.ts";
@@ -76,6 +77,8 @@ export class PyodideEngine implements Engine {
       const module = (b.pyodide as unknown as { _module: HeapModule })._module;
       return { booted: b, heap: options.settle === false ? unsettled(module, b.memory) : settleHeap(b, module) };
     });
+    // The real random source is back; calls draw it through a pool (entropy-pool.ts).
+    installEntropyPool();
     booted.bootMs = performance.now() - started;
     return new PyodideEngine(booted, heap);
   }
