@@ -1,7 +1,7 @@
 // pino options for the daemon: JSON lines, request ids, and no secrets or user code in logs.
-import { randomFillSync } from "node:crypto";
 import pino, { type LoggerOptions } from "pino";
 import type { LogLevel } from "./config/index.ts";
+import { randomIdBytes } from "./util/random-id-bytes.ts";
 
 export const REQUEST_ID_HEADER = "x-request-id";
 
@@ -9,25 +9,11 @@ export const REQUEST_ID_HEADER = "x-request-id";
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
-// Random bytes for request ids, drawn 4 KiB at a time: one randomBytes() per request cost a
-// getrandom and a getpid syscall (OpenSSL's fork check), ~30 µs each on this VM, on every call.
 const ID_BYTES = 10;
-const idPool = Buffer.alloc(4096 - (4096 % ID_BYTES));
-let idPoolAt = idPool.length;
-
-function nextIdBytes(): Buffer {
-  if (idPoolAt + ID_BYTES > idPool.length) {
-    randomFillSync(idPool);
-    idPoolAt = 0;
-  }
-  const bytes = idPool.subarray(idPoolAt, idPoolAt + ID_BYTES);
-  idPoolAt += ID_BYTES;
-  return bytes;
-}
 
 /** `req_` + 16 base32 chars (80 random bits). */
 export function newRequestId(): string {
-  const bytes = nextIdBytes();
+  const bytes = randomIdBytes(ID_BYTES);
   let bits = 0;
   let value = 0;
   let out = "req_";

@@ -1,8 +1,8 @@
 // What both batch queues share: ids, turning a spec into jobs, its size limit, and how a failed
 // job is classified (retry it, or record its error as the job's result).
-import { randomBytes } from "node:crypto";
 import { errors, toEnvelope } from "../errors.ts";
 import type { BatchError, BatchResult, BatchSpec, BatchWork, ResultRange } from "./types.ts";
+import { randomIdBytes } from "../util/random-id-bytes.ts";
 
 export const DEFAULT_RETENTION_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_ATTEMPTS = 5;
@@ -12,7 +12,7 @@ export const DEFAULT_BACKOFF_MS = 500;
 export const BATCH_ID = /^bt_[A-Za-z0-9_-]{16}$/;
 
 export function newBatchId(): string {
-  return `bt_${randomBytes(12).toString("base64url")}`;
+  return `bt_${randomIdBytes(12).toString("base64url")}`;
 }
 
 /** The jobs of a spec, in order; 1..maxItems of them. */

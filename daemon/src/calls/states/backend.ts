@@ -5,9 +5,9 @@
 // the memory store's semantics: a parent is kept while it has children; a deleted parent
 // disappears from the API at once and from storage with its last child; every use refreshes the
 // TTL of the state and its ancestors.
-import { randomBytes } from "node:crypto";
 import type { StateBlob } from "../../../../runtime/src/protocol/messages.ts";
 import { checkState, StateEnvelopeError } from "../../../../runtime/src/protocol/state-envelope.ts";
+import { randomIdBytes } from "../../util/random-id-bytes.ts";
 
 /** What the API shows of a state, and what a call needs to run on it. */
 export interface StateMeta {
@@ -29,7 +29,7 @@ export interface StateMeta {
 export const STATE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function newStateId(): string {
-  return `st_${randomBytes(12).toString("base64url")}`;
+  return `st_${randomIdBytes(12).toString("base64url")}`;
 }
 
 /** Why a state cannot be used. */
