@@ -1,6 +1,6 @@
 // Random bytes for the ids the daemon mints (requests, states, batches), drawn 4 KiB at a time:
-// one randomBytes() per id cost a getrandom and a getpid syscall (OpenSSL's fork check), ~30 µs
-// each on this VM, on every call and every checkpointing fork branch. Ids are names, not secrets
+// one randomBytes() per id ran OpenSSL's generator and a getpid syscall (its fork check, `strace
+// -c`), ~30 µs on this VM, on every call and every checkpointing fork branch. Ids are names, not secrets
 // (secrets such as the warm-up token still come from randomBytes()).
 import { randomFillSync } from "node:crypto";
 
