@@ -1,7 +1,7 @@
 // Random bytes for the ids the daemon mints (requests, states, batches), drawn 4 KiB at a time:
-// one randomBytes() per id ran OpenSSL's generator and a getpid syscall (its fork check, `strace
-// -c`), ~30 µs on this VM, on every call and every checkpointing fork branch. Ids are names, not secrets
-// (secrets such as the warm-up token still come from randomBytes()).
+// one randomBytes() per id ran OpenSSL's generator and a getpid syscall (its fork check, counted
+// with `strace -c`), ~30 µs on this VM, on every call and every checkpointing fork branch. Ids are
+// names, not secrets (secrets such as the warm-up token still come from randomBytes()).
 import { randomFillSync } from "node:crypto";
 
 const POOL_BYTES = 4096;

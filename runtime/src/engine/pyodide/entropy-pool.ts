@@ -1,12 +1,12 @@
 // Python's randomness (os.urandom, secrets, uuid4, and the runner's reseed of `random` at the
 // start of every call) reaches Node through Emscripten's random_get import, which calls
-// crypto.randomFillSync with at most 256 bytes (CPython's getentropy chunks). Each of those
-// calls runs OpenSSL's generator and a getpid syscall (its fork check): ~8 µs here, the first of
-// a call ~30–40 µs (cold), ~0.04 ms of a trivial call's ~0.21 ms exec; os.urandom(1 MiB) took
-// 4,096 of them (spikes/24-entropy-pool). Served from a pool the OS fills 64 KiB
-// at a time instead, every byte still comes from the OS's CSPRNG and is handed out once; Node's
-// own crypto.randomUUID caches random data the same way. The pool lives in the executor's JS
-// heap, which Python cannot reach (docs/security.md), and a byte handed out is zeroed there.
+// crypto.randomFillSync with at most 256 bytes (CPython's getentropy chunks). Each of those calls
+// runs OpenSSL's generator and a getpid syscall (its fork check): ~8 µs here, the first of a call
+// ~30–40 µs (cold), ~0.04 ms of a trivial call's ~0.21 ms exec; os.urandom(1 MiB) took 4,096 of
+// them (spikes/24-entropy-pool). Served from a pool that generator fills 64 KiB at a time
+// instead, every byte still comes from it (seeded by the OS, as before) and is handed out once;
+// Node's own crypto.randomUUID caches random data the same way. The pool lives in the executor's
+// JS heap, which Python cannot reach (docs/security.md), and a byte handed out is zeroed there.
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
