@@ -112,9 +112,30 @@ export const HOSTILE: HostileCase[] = [
   {
     group: "runner",
     name: "break the runner's report channel",
-    code: "import sys\nsys._getframe(1).f_globals['_open'] = None\n1",
+    code: "import sys\nsys._getframe(1).f_globals['_pwrite'] = None\n1",
     expect: (o) => {
       notCrashed(o);
+      assert.equal(o.error?.type, "RunnerError");
+    },
+  },
+  {
+    // The runner keeps the call device open from boot: closing that fd loses this call's report
+    // only; the restore puts the stream back for the next call.
+    group: "runner",
+    name: "close the call device's fd the runner keeps",
+    code: "import os, sys\nos.close(sys._getframe(1).f_globals['_CALL_FD'])\n1",
+    expect: (o) => {
+      notCrashed(o);
+      assert.equal(o.error?.type, "RunnerError");
+    },
+  },
+  {
+    group: "runner",
+    name: "dup2 a pipe over the call device's fd, then read the job through it",
+    code: "import os, sys\nfd = sys._getframe(1).f_globals['_CALL_FD']\njob = os.pread(fd, 1 << 16, 0)\nr, w = os.pipe()\nos.dup2(w, fd)\nprint(len(job) > 0)",
+    expect: (o) => {
+      notCrashed(o);
+      assert.equal(o.stdout, "True\n", "a cell may read its own job");
       assert.equal(o.error?.type, "RunnerError");
     },
   },

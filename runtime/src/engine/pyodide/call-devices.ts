@@ -3,7 +3,10 @@
 // runner never holds a JS object, and what it says about its output is never believed — the
 // output is counted here, where it is written.
 //
-//   /dev/arbor_call    read: the job (JSON); write: the runner's report (JSON), capped
+//   /dev/arbor_call    read: the job (JSON), at the offset asked for; write: the runner's report
+//                      (JSON), capped. The runner opens it once at boot and keeps it open (the
+//                      snapshot holds the fd): opening and closing it twice a call cost more
+//                      than the rest of a trivial call's runner work (spikes/24-entropy-pool)
 //   fd 0               /dev/arbor_stdin: the call's stdin bytes, then EOF
 //   fd 1 / fd 2        /dev/arbor_stdout, /dev/arbor_stderr: captured and counted against the
 //                      call's max_output_bytes; past it the rest is dropped, the call is marked
@@ -32,10 +35,6 @@ interface DeviceFs {
   streams: unknown[];
   closeStream(fd: number): void;
   ErrnoError: new (errno: number) => Error;
-}
-
-interface Stream {
-  arborPos?: number;
 }
 
 
@@ -137,18 +136,16 @@ export class CallDevices {
   private callOps(fs: DeviceFs): object {
     const s = this.state;
     return {
-      open(stream: Stream) {
-        stream.arborPos = 0;
-      },
+      open() {},
       close() {},
-      read(stream: Stream, buffer: Int8Array, offset: number, length: number) {
-        const pos = stream.arborPos ?? 0;
-        const n = Math.max(0, Math.min(length, s.job.length - pos));
-        new Uint8Array(buffer.buffer, buffer.byteOffset + offset, n).set(s.job.subarray(pos, pos + n));
-        stream.arborPos = pos + n;
+      // `position`: pread's offset, or the stream's own position for read() (Emscripten's FS
+      // passes either and advances the stream only for read()).
+      read(_stream: unknown, buffer: Int8Array, offset: number, length: number, position: number) {
+        const n = Math.max(0, Math.min(length, s.job.length - position));
+        new Uint8Array(buffer.buffer, buffer.byteOffset + offset, n).set(s.job.subarray(position, position + n));
         return n;
       },
-      write(_stream: Stream, buffer: Int8Array, offset: number, length: number) {
+      write(_stream: unknown, buffer: Int8Array, offset: number, length: number) {
         if (s.reportBytes + length > s.reportCap) {
           s.reportRejected = true;
           throw new fs.ErrnoError(EFBIG);
@@ -164,11 +161,9 @@ export class CallDevices {
   private stdinOps(fs: DeviceFs): object {
     const s = this.state;
     return {
-      open(stream: Stream) {
-        stream.arborPos = 0;
-      },
+      open() {},
       close() {},
-      read(stream: Stream & { position?: number }, buffer: Int8Array, offset: number, length: number) {
+      read(stream: { position?: number }, buffer: Int8Array, offset: number, length: number) {
         // The stream's own position: the restore puts it back to 0 with the stream.
         const pos = stream.position ?? 0;
         const n = Math.max(0, Math.min(length, s.stdin.length - pos));
