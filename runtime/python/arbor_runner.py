@@ -4,8 +4,8 @@ The executor calls `run()` once per call, on an interpreter freshly restored fro
 snapshot; nothing here cleans up after itself, because the restore throws every byte of the call
 away. Everything crosses as bytes through device files, never as objects:
 
-- /dev/arbor_call: reading it gives the job (JSON: code, seed); the one report this module
-  writes back is JSON too (status, result, error).
+- /dev/arbor_call (opened once at boot, `_CALL_FD`): reading it gives the job (JSON: code,
+  seed); the one report this module writes back is JSON too (status, result, error).
 - fd 0 reads the call's stdin; fd 1 and fd 2 are the executor's capture devices: stdout and
   stderr are counted and capped where they are written, on the JavaScript side.
 
