@@ -204,7 +204,10 @@ def _write_report(data):
     view = _memoryview(data)
     at = 0
     while at < _len(view):
-        at += _pwrite(_CALL_FD, view[at:], at)
+        written = _pwrite(_CALL_FD, view[at:], at)
+        if written <= 0:  # the fd was replaced by something that takes nothing: no report
+            return
+        at += written
 
 
 def _flush(stream):

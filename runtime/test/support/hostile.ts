@@ -131,6 +131,15 @@ export const HOSTILE: HostileCase[] = [
   },
   {
     group: "runner",
+    name: "dup2 a read-only file over the call device's fd",
+    code: "import os, sys\nopen('ro.txt', 'w').write('x')\nos.dup2(os.open('ro.txt', os.O_RDONLY), sys._getframe(1).f_globals['_CALL_FD'])\n1",
+    expect: (o) => {
+      notCrashed(o);
+      assert.equal(o.error?.type, "RunnerError");
+    },
+  },
+  {
+    group: "runner",
     name: "dup2 a pipe over the call device's fd, then read the job through it",
     code: "import os, sys\nfd = sys._getframe(1).f_globals['_CALL_FD']\njob = os.pread(fd, 1 << 16, 0)\nr, w = os.pipe()\nos.dup2(w, fd)\nprint(len(job) > 0)",
     expect: (o) => {
