@@ -55,12 +55,13 @@ export class JsState {
       this.hiwire.push(value);
       if (value instanceof Map) this.mapEntries.set(value, [...value.entries()]);
     }
+    this.hiwireLength = this.hiwire.length;
     this.tableLength = module.wasmTable?.length ?? 0;
     this.counters = nameCounters(module).map((holder) => ({ holder, value: holder.current }));
   }
 
   /** Hiwire table length seen by the last restore (the table never shrinks). */
-  private hiwireLength = 0;
+  private hiwireLength: number;
 
   /**
    * How far the hiwire and function tables extended past the snapshot's at the last restore.
@@ -86,19 +87,15 @@ export class JsState {
       }
     }
     // Slots past the snapshot's: drop the references so nothing of the call stays reachable.
-    for (let i = this.hiwire.length; ; i++) {
-      let value: unknown;
-      try {
-        value = m.__hiwire_get(i);
-      } catch {
-        this.hiwireLength = i;
-        break;
-      }
+    const end = this.hiwireEnd();
+    for (let i = this.hiwire.length; i < end; i++) {
+      const value = m.__hiwire_get(i);
       if (value !== null && value !== undefined) {
         m.__hiwire_set(i, null);
         stats.hiwireSlotsReset++;
       }
     }
+    this.hiwireLength = end;
     for (const [map, entries] of this.mapEntries) {
       if (map.size !== entries.length) {
         map.clear();
@@ -117,6 +114,27 @@ export class JsState {
       }
     }
     return stats;
+  }
+
+  /**
+   * The hiwire table's length now. Reading past its end traps, and every trap builds a
+   * RuntimeError with a stack trace: 4–25 µs, ~4 % of an executor's CPU on fork branches when
+   * every reset probed that way (spikes/25-cpu-per-branch). Pyodide's `_hiwire_set` answers -1
+   * for an index past the end instead (one exactly at the end grows the table by that slot), so
+   * one set of null one past the last length seen tells whether the call grew the table; only
+   * then is the new end found by reading up to the trap.
+   */
+  private hiwireEnd(): number {
+    const m = this.module;
+    const seen = this.hiwireLength;
+    if (m.__hiwire_set(seen + 1, null) === -1) return seen;
+    for (let i = seen; ; i++) {
+      try {
+        m.__hiwire_get(i);
+      } catch {
+        return i;
+      }
+    }
   }
 
   /** Turns Pyodide's one-way fatal-error latch into an exception the executor recovers from by restoring. */
