@@ -1,6 +1,6 @@
 // Pyodide's JS-reference (hiwire) table at a reset, in process: whatever references a call left in
 // slots past the snapshot's are dropped, whether the table grew by one slot, by several or not at
-// all, and the reset finds the table's end without reading past it unless the table grew.
+// all, and the reset's probe for growth (a set one past the end) does not grow the table itself.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { PyodideEngine } from "../src/engine/pyodide/pyodide-engine.ts";

@@ -10,7 +10,7 @@
 //   so JS frames have names; PERF_EXECUTORS=1: the executors instead).
 // DAEMON_CONFIG='{"idle_spin_us":0}': config keys for the daemon.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Pool } from "undici";
@@ -63,20 +63,28 @@ await pool.close();
 await d.stop();
 if (!profile) process.exit(0);
 
-// The profile covers boot and warm-up too: keep only samples from the measured window's share
-// at the end (the last `wall` ms before the profile's end, minus shutdown).
+// The profile covers boot and warm-up too: keep the measured requests, the last busy `wall` ms
+// before shutdown's idle (plus 0.2 s of slack). The main thread's profile is the largest file.
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
-if (!file) throw new Error(`no profile in ${dir}`);
-const prof = JSON.parse(readFileSync(join(dir, file), "utf8")) as { nodes: Node[]; samples: number[]; timeDeltas: number[]; endTime: number };
+const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"));
+if (files.length === 0) throw new Error(`no profile in ${dir}`);
+const file = files.reduce((a, b) => (statSync(join(dir, a)).size >= statSync(join(dir, b)).size ? a : b));
+const prof = JSON.parse(readFileSync(join(dir, file), "utf8")) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
 const byId = new Map(prof.nodes.map((x) => [x.id, x]));
 let t = 0;
 const stamps = prof.timeDeltas.map((dt) => (t += dt));
-const end = stamps.at(-1)!;
-// Find the last busy stretch: walk back from the end past shutdown's idle, then take `wall` ms.
 let last = prof.samples.length - 1;
 while (last > 0 && byId.get(prof.samples[last]!)!.callFrame.functionName === "(idle)") last--;
 const from = stamps[last]! - wall * 1000 - 200_000;
+
+/** A frame's module: a package, a Node built-in, one of our files, or V8's own (GC, program). */
+function moduleOf(fr: Node["callFrame"], short: string): string {
+  if (fr.url === "") return fr.functionName.startsWith("(") ? fr.functionName : "(native)";
+  if (short.startsWith("nm:")) return short.split("/").slice(0, short.startsWith("nm:@") ? 2 : 1).join("/");
+  if (short.startsWith("node:")) return `node:${short.slice(5).split("/")[0]}`;
+  return short;
+}
+
 const self = new Map<string, number>();
 const mods = new Map<string, number>();
 let total = 0;
@@ -85,15 +93,17 @@ for (let i = 0; i < prof.samples.length; i++) {
   if (stamps[i]! < from || stamps[i]! > stamps[last]!) continue;
   const dt = prof.timeDeltas[i + 1] ?? 0;
   const fr = byId.get(prof.samples[i]!)!.callFrame;
-  if (fr.functionName === "(idle)") { idle += dt; continue; }
+  if (fr.functionName === "(idle)") {
+    idle += dt;
+    continue;
+  }
   total += dt;
   const short = fr.url.replace(/^.*node_modules\//, "nm:").replace(/^file:\/\/.*?\/(daemon|runtime)\//, "$1/");
   const key = `${fr.functionName || "(anon)"} ${short}:${fr.lineNumber}`;
   self.set(key, (self.get(key) ?? 0) + dt);
-  const mod = fr.url === "" ? fr.functionName.startsWith("(") ? fr.functionName : "(native)" : short.startsWith("nm:") ? short.split("/").slice(0, short.startsWith("nm:@") ? 2 : 1).join("/") : short.startsWith("node:") ? "node:" + short.slice(5).split("/")[0] : short;
+  const mod = moduleOf(fr, short);
   mods.set(mod, (mods.get(mod) ?? 0) + dt);
 }
-void end;
 const show = (m: Map<string, number>, k: number) =>
   [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([name, us]) => `  ${(us / n).toFixed(1).padStart(6)} µs/branch  ${((100 * us) / total).toFixed(1).padStart(5)} %  ${name}`).join("\n");
 console.log(`profile window: busy ${(total / 1000).toFixed(0)} ms, idle ${(idle / 1000).toFixed(0)} ms`);

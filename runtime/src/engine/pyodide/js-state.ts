@@ -118,11 +118,14 @@ export class JsState {
 
   /**
    * The hiwire table's length now. Reading past its end traps, and every trap builds a
-   * RuntimeError with a stack trace: 4–25 µs, ~4 % of an executor's CPU on fork branches when
-   * every reset probed that way (spikes/25-cpu-per-branch). Pyodide's `_hiwire_set` answers -1
-   * for an index past the end instead (one exactly at the end grows the table by that slot), so
-   * one set of null one past the last length seen tells whether the call grew the table; only
-   * then is the new end found by reading up to the trap.
+   * RuntimeError with a stack trace (4 µs in a bare loop, more under the executor's deeper stack;
+   * ~4 % of an executor's CPU on fork branches when every reset probed that way:
+   * spikes/25-cpu-per-branch). Pyodide's `_hiwire_set` answers -1 for an index past the end
+   * instead (one exactly at the end grows the table by that slot), so one set of null one past
+   * the last length seen tells whether the call grew the table; only then is the new end found
+   * by reading up to the trap. (-1 also answers a grow that failed, which needs V8's limit of
+   * 10,000,000 entries: the table declares no maximum, and an executor whose tables grew by over
+   * 1,024 slots retires.)
    */
   private hiwireEnd(): number {
     const m = this.module;
