@@ -85,6 +85,14 @@ export function procMemory(pid: number): ProcMemory | null {
   return { rss_mb: mb(Number(rss[1])), pss_mb: pss === null ? null : mb(pss), private_mb: priv === null ? null : mb(priv) };
 }
 
+/** CPU a process (or one of its threads) has used so far, in clock ticks (10 ms) from /proc. */
+export function cpuTicks(pid: number, tid?: number | string): { user: number; system: number } {
+  const stat = read(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`);
+  // Fields after the command name, which may itself hold ") ": utime and stime are 11 and 12.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return { user: Number(fields[11]), system: Number(fields[12]) };
+}
+
 /** Direct children of a process (from /proc/<pid>/task/<pid>/children, else a /proc scan). */
 export function childPids(pid: number): number[] {
   const direct = read(`/proc/${pid}/task/${pid}/children`);

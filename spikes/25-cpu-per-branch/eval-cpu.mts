@@ -7,12 +7,12 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Pool } from "undici";
 import { startDaemon } from "../../bench/lib/daemon.ts";
-import { childPids } from "../../bench/lib/machine.ts";
+import { childPids, cpuTicks } from "../../bench/lib/machine.ts";
 
 /** utime + stime of a process, in clock ticks (10 ms). */
 const ticks = (pid: number) => {
-  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return Number(f[11]) + Number(f[12]);
+  const t = cpuTicks(pid);
+  return t.user + t.system;
 };
 const perfOut = process.env.PERF_OUT;
 const profDir = process.env.CPU_PROF_DIR;

@@ -15,18 +15,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Pool } from "undici";
 import { startDaemon } from "../../bench/lib/daemon.ts";
-import { childPids } from "../../bench/lib/machine.ts";
+import { childPids, cpuTicks } from "../../bench/lib/machine.ts";
 import { BRANCH_CODE, STATE_SETUP } from "../../bench/sections/branching.ts";
 
 const requests = Number(process.argv[2] ?? 20);
 const checkout = process.argv[3];
 const K = 256;
 const dir = mkdtempSync(join(tmpdir(), "arbor-prof25-"));
+/** utime + stime, clock ticks (10 ms). */
 const ticks = (pid: number, tid?: string) => {
-  const f = readFileSync(tid ? `/proc/${pid}/task/${tid}/stat` : `/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return Number(f[11]) + Number(f[12]); // utime + stime, clock ticks (10 ms)
+  const t = cpuTicks(pid, tid);
+  return t.user + t.system;
 };
-const sys = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[12]);
+const sys = (pid: number) => cpuTicks(pid).system;
 
 const profile = process.env.PROFILE !== "0";
 const perfOut = process.env.PERF_OUT;
