@@ -83,6 +83,25 @@ describe("limits on one executor", () => {
   });
 });
 
+describe("an executor whose memory grew too far", () => {
+  test("answers the call, then retires (its memory cannot shrink) instead of serving another", async () => {
+    const ex = await ExecutorProcess.spawn();
+    try {
+      const exited = new Promise<{ reason: string; hadJob: boolean }>((resolve) => ex.once("exit", resolve));
+      // 600 MiB past the snapshot: over the 512 MiB of growth an executor keeps serving with.
+      const o = await ex.run(job("b = bytearray(600 * 2**20)\nlen(b)", { memory_mb: 1024, timeout_ms: 30_000 }));
+      assert.equal(o.status, "ok");
+      assert.equal(o.result, String(600 * 2 ** 20));
+      const exit = await exited;
+      assert.equal(exit.reason, "retired");
+      assert.equal(exit.hadJob, false, "it left between jobs, not during one");
+      assert.equal(ex.alive, false);
+    } finally {
+      ex.kill("killed_shutdown");
+    }
+  });
+});
+
 describe("code that never checks the interrupt", () => {
   let ex: ExecutorProcess;
   before(async () => {

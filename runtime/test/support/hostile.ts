@@ -191,7 +191,10 @@ export const HOSTILE: HostileCase[] = [
     group: "crash",
     name: "memory keeps growing until V8 stops the call (mid-growth, as likely as not)",
     code: "l = []\nwhile True:\n    try:\n        l.append(bytearray(4 * 2**20))\n    except BaseException:\n        pass",
-    job: { timeout_ms: 700, memory_mb: 1024 },
+    // Under the growth past which an executor retires rather than keep serving (512 MiB over the
+    // snapshot, executor/main.ts): with 1 GiB, a host fast enough to pass that before the deadline
+    // retired the executor this case expects to recover in place. Retiring: limits.test.ts.
+    job: { timeout_ms: 700, memory_mb: 512 },
     expect: (o) => assert.ok(["timeout", "memory_limit"].includes(o.status), o.status),
   },
   { group: "crash", name: "ctypes is gone", code: "import ctypes", expect: (o) => assert.equal(o.error?.type, "ModuleNotFoundError") },
