@@ -16,6 +16,7 @@ import { WarmUp, type WarmUpReport } from "./http/warm-up.ts";
 import { Metrics } from "./metrics.ts";
 import { Pool } from "./calls/pool.ts";
 import { SnapshotStore, snapshotCacheDir } from "../../runtime/src/host/snapshot-store.ts";
+import { startLoopSpin } from "../../runtime/src/host/loop-spin.ts";
 import { Scheduler } from "./calls/scheduler.ts";
 import { buildServer } from "./server.ts";
 import type { Services } from "./services.ts";
@@ -65,6 +66,7 @@ export async function createArbor(options: ArborOptions): Promise<Arbor> {
     log: (msg, extra) => app?.log.warn(extra ?? {}, msg),
   });
   const scheduler = new Scheduler(pool, config.queue.max_length);
+  const loopSpin = startLoopSpin(config.loop_spin_us);
   // States are stamped with (and checked against) the snapshot image of this daemon's executors;
   // state calls are admitted only once they have booted.
   const image = () => {
@@ -89,6 +91,7 @@ export async function createArbor(options: ArborOptions): Promise<Arbor> {
     batches,
     tools,
     warmUp,
+    loopSpin,
     authenticate: (request) => authenticate(request.headers.authorization, config),
     accepting: () => booted && !shuttingDown,
     shuttingDown: () => shuttingDown,

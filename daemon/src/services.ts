@@ -11,6 +11,7 @@ import type { BatchQueue } from "./batches/types.ts";
 import type { ToolService } from "./tools/service.ts";
 import type { EvalResponse } from "./wire/eval.ts";
 import type { WarmUp } from "./http/warm-up.ts";
+import type { LoopSpinStart } from "../../runtime/src/host/loop-spin.ts";
 
 export interface Services {
   config: ArborConfig;
@@ -28,6 +29,8 @@ export interface Services {
   tools: ToolService;
   /** The startup warm-up (http/warm-up.ts): its internal tenant and the token that names it. */
   warmUp: WarmUp;
+  /** The event loop's poll for executors' answers (config loop_spin_us), as it started. */
+  loopSpin: LoopSpinStart;
   authenticate(request: FastifyRequest): Tenant;
   /** True once every executor has booted, until shutdown starts: /v1/* answers 503 otherwise. */
   accepting(): boolean;

@@ -397,6 +397,15 @@ test("idle_spin_us: 1000 by default; 0 turns it off; negative, fractional or abo
   assert.match(configErrorOf(() => load({ "/c.json": { idle_spin_us: 100_001 } }, { argv: ["--config", "/c.json"] })).message, /idle_spin_us: expected at most 100000 \(0\.1 s\)/);
 });
 
+test("loop_spin_us: 1000 by default; 0 turns it off; negative, fractional or above 0.1 s is refused", () => {
+  assert.equal(load({}).loop_spin_us, 1000);
+  assert.equal(load({ "/c.json": { loop_spin_us: 0 } }, { argv: ["--config", "/c.json"] }).loop_spin_us, 0);
+  for (const bad of [-1, 2.5]) {
+    assert.match(configErrorOf(() => load({ "/c.json": { loop_spin_us: bad } }, { argv: ["--config", "/c.json"] })).message, /loop_spin_us: expected a non-negative integer/);
+  }
+  assert.match(configErrorOf(() => load({ "/c.json": { loop_spin_us: 100_001 } }, { argv: ["--config", "/c.json"] })).message, /loop_spin_us: expected at most 100000 \(0\.1 s\)/);
+});
+
 test("states: memory by default; redis needs a redis:// URL; batches follow the states' Redis unless given their own", () => {
   const d = load({});
   assert.equal(d.states.store, "memory");

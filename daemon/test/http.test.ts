@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { existsSync } from "node:fs";
 import { request } from "undici";
+import { availableParallelism } from "node:os";
 import { DEADLINE_ADDON_PATH } from "../../runtime/src/executor/call-guard.ts";
+import { LOOP_SPIN_ADDON } from "../../runtime/src/host/loop-spin.ts";
 import { createArbor, type Arbor } from "../src/app.ts";
 import { loadConfig } from "../src/config/index.ts";
 
@@ -136,5 +138,25 @@ describe("daemon over HTTP", () => {
       Array.from({ length: 20 }, (_, i) => post("/v1/eval", { code: `x = ${i}\nx * 2` })),
     );
     results.forEach((r, i) => assert.equal(r.body.result, String(i * 2)));
+  });
+
+  // Last: after the crash, the timeout and the concurrent calls above.
+  test("the daemon's poll for answers counts every job back in, however it ended, and polls while one runs", async () => {
+    const slow = await post("/v1/eval", { code: "import time\ntime.sleep(0.05)\n'slept'" });
+    assert.equal(slow.body.result, "'slept'");
+    const health = (await (await request(`${base}/healthz`)).body.json()) as Record<string, any>;
+    const spin = health.loop_spin;
+    // A job counted out and never back would keep the daemon polling on every wait.
+    assert.equal(spin.jobs_out, 0);
+    if (!existsSync(LOOP_SPIN_ADDON)) return assert.match(spin.reason, /missing/);
+    assert.equal(spin.max_us, 1000);
+    if (availableParallelism() > 1) {
+      // A 50 ms call is longer than the 1 ms budget: the daemon polled and ran out at least once.
+      assert.ok(spin.misses >= 1, JSON.stringify(spin));
+      assert.ok(spin.spun_ms > 0, JSON.stringify(spin));
+    } else {
+      // One CPU: every job out takes it, and the daemon never polls.
+      assert.equal(spin.hits + spin.misses, 0, JSON.stringify(spin));
+    }
   });
 });

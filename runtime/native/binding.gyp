@@ -12,6 +12,12 @@
       "cflags_cc": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-cast-function-type"]
     },
     {
+      "target_name": "arbor_loop_spin",
+      "sources": ["src/loop_spin.c"],
+      "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
+      "cflags": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"]
+    },
+    {
       "target_name": "arbor_confine",
       "sources": ["src/confine_seccomp.c"],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],

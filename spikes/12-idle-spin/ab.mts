@@ -1,9 +1,10 @@
-// A/B of the executor's idle spin: two `arbor serve` daemons, the same except for idle_spin_us,
-// driven in alternating blocks (so both see the same host weather, and an idle daemon's spin,
-// which stops within ~2 ms of quiet, never runs under the other's block). Per block: sequential
-// print(2+2), the corpus sequentially, the corpus at concurrency 2 and 4; and the CPU time the
-// daemon and its executors used (from /proc), to show what the spin costs.
-// Run: node --import tsx spikes/12-idle-spin/ab.mts [spinA=0] [spinB=1000] [rounds=6]
+// A/B of the executor's idle spin: two `arbor serve` daemons, the same except for idle_spin_us
+// (AB_KEY=loop_spin_us: the daemon's poll, spikes/26-daemon-spin), driven in alternating blocks
+// (so both see the same host weather, and an idle daemon's spin, which stops within ~2 ms of
+// quiet, never runs under the other's block). Per block: sequential GET /readyz (added for spike
+// 26) and print(2+2), the corpus sequentially, the corpus at concurrency 2 and 4; and the CPU time
+// the daemon and its executors used (from /proc), to show what the spin costs.
+// Run: [AB_KEY=loop_spin_us] node --import tsx spikes/12-idle-spin/ab.mts [spinA=0] [spinB=1000] [rounds=6]
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,13 +14,14 @@ import { waitIdle } from "../../bench/lib/daemon.ts";
 import { childPids } from "../../bench/lib/machine.ts";
 import { loadCorpus, type CorpusEntry } from "../../bench/workloads/corpus.ts";
 
+const KEY = process.env.AB_KEY ?? "idle_spin_us";
 const [spinA = 0, spinB = 1000, rounds = 6] = process.argv.slice(2).map(Number);
 const BIN = new URL("../../daemon/bin/arbor.mjs", import.meta.url).pathname;
 const TICK_MS = 1000 / 100; // USER_HZ
 
 function start(spin: number, port: number): { url: string; child: ChildProcess } {
   const config = join(tmpdir(), `arbor-ab-${port}.json`);
-  writeFileSync(config, JSON.stringify({ idle_spin_us: spin, workers: 2, spares: 0 }));
+  writeFileSync(config, JSON.stringify({ [KEY]: spin, workers: 2, spares: 0 }));
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("ARBOR_")));
   const child = spawn(process.execPath, [BIN, "serve", "--config", config, "--port", String(port), "--log-level", "warn"], { stdio: ["ignore", "ignore", "inherit"], env });
   return { url: `http://127.0.0.1:${port}`, child };
@@ -73,9 +75,18 @@ try {
       await waitIdle(daemons[i]!.url);
       const cpu0 = treeCpuMs(daemons[i]!.child.pid!);
       const t0 = performance.now();
+      const ready: number[] = [];
+      for (let n = 0; n < 1500; n++) {
+        const t = performance.now();
+        const res = await pool.request({ path: "/readyz", method: "GET" });
+        await res.body.json();
+        ready.push(performance.now() - t);
+      }
+      put("GET /readyz wall p50 ms (calls 501-1500)", i, p50(ready.slice(500)));
       const print: number[] = [];
       for (let n = 0; n < 1500; n++) print.push((await call(pool, "print(2+2)")).wall);
       put("print(2+2) wall p50 ms (calls 501-1500)", i, p50(print.slice(500)));
+      put("print(2+2) ÷ GET /readyz", i, p50(print.slice(500)) / p50(ready.slice(500)));
       const seq = await drive(pool, corpus, 1);
       put("corpus c=1 programs/s", i, seq.perS);
       put("corpus c=1 overhead p50 ms", i, p50(seq.overhead));
@@ -88,7 +99,7 @@ try {
     }
     process.stderr.write(`round ${round + 1}/${rounds}\n`);
   }
-  console.log(`| metric (median of ${rounds} blocks each) | idle_spin_us ${spinA} | idle_spin_us ${spinB} | B / A |`);
+  console.log(`| metric (median of ${rounds} blocks each) | ${KEY} ${spinA} | ${KEY} ${spinB} | B / A |`);
   console.log("|---|---|---|---|");
   for (const [k, [a, b]] of Object.entries(rows)) console.log(`| ${k} | ${p50(a!).toFixed(3)} | ${p50(b!).toFixed(3)} | ${(p50(b!) / p50(a!)).toFixed(3)} |`);
   for (const p of pools) await p.close();

@@ -16,6 +16,9 @@ export function defaultConfig(cpuCount: number = availableParallelism()) {
     // An idle executor polls for its next job this long before it sleeps: waking a sleeping one
     // costs ~80 µs each way on a VM (docs/configuration.md). 0 turns the polling off.
     idle_spin_us: 1_000,
+    // While a job is out on an executor, the daemon's event loop polls this long for its answer
+    // before it sleeps (the same wake-up, on the daemon's side; docs/configuration.md). 0: never.
+    loop_spin_us: 1_000,
     // Before listening, `arbor serve` runs this many fork branches per worker on a state of its
     // own (~3 s on 2 workers): V8 optimizes the call path only by running it, and a fresh
     // daemon's first fork requests ran at half speed (docs/configuration.md).

@@ -103,6 +103,8 @@ export const configSchema = z.strictObject({
   spares: nonNegativeInt(),
   /** Microseconds an idle executor polls for its next job before it blocks (0: never polls). */
   idle_spin_us: nonNegativeInt().max(100_000, { error: "expected at most 100000 (0.1 s)" }),
+  /** Microseconds the daemon's event loop polls for an executor's answer before it blocks (0: never polls). */
+  loop_spin_us: nonNegativeInt().max(100_000, { error: "expected at most 100000 (0.1 s)" }),
   /** Fork branches per worker that `arbor serve` runs on its own state before it listens (0: none). */
   warm_up_branches: nonNegativeInt().max(100_000, { error: "expected at most 100000" }),
   /** "tenant": an executor serves one tenant until it retires; "shared": any tenant. */

@@ -20,6 +20,17 @@ export const healthResponse = z.object({
   hard_kills: z.int(),
   crashes: z.int(),
   reassigned: z.int().describe("Idle executors retired so another tenant could have one (tenant isolation)."),
+  loop_spin: z
+    .object({
+      max_us: z.int(),
+      budget_us: z.int().describe("The poll the next wait starts with: it halves after a poll that ran out, down to 0, and returns to max_us after a short wait."),
+      jobs_out: z.int().describe("Jobs on executors now; the poll runs only while fewer are out than the machine has CPUs."),
+      hits: z.int().describe("Polls that ended on an event (a wake-up saved)."),
+      misses: z.int().describe("Polls that ran out."),
+      spun_ms: z.number().describe("CPU time spent polling since start."),
+      reason: z.string(),
+    })
+    .describe("The daemon's poll for its executors' answers before its event loop sleeps (config loop_spin_us)."),
 });
 
 export const readyResponse = z.object({

@@ -8,6 +8,7 @@ import { healthResponse as baseHealth, readyResponse } from "../http/health-sche
 import type { Services } from "../services.ts";
 import { requiredLayers, securityReport } from "../../../runtime/src/host/confine/report.ts";
 import { toolsHealth } from "../tools/wire.ts";
+import { loopSpinStats } from "../../../runtime/src/host/loop-spin.ts";
 
 const layer = z.object({ active: z.boolean(), detail: z.string() });
 // Which confinement layers are in force around the executors, and why not (docs/security.md).
@@ -56,6 +57,7 @@ export function healthRoutes(services: Services): FastifyPluginAsync {
           hard_kills: pool.hardKills,
           crashes: pool.crashes,
           reassigned: pool.reassigned,
+          loop_spin: loopSpinHealth(services),
           // The in-process layers as the executors reported them (not as the code intends).
           security: { ...securityReport(info?.lockdown ?? null), required },
           tools: services.tools.health(),
@@ -78,5 +80,18 @@ export function healthRoutes(services: Services): FastifyPluginAsync {
         } as const;
       },
     );
+  };
+}
+
+function loopSpinHealth(services: Services) {
+  const s = loopSpinStats();
+  return {
+    max_us: services.loopSpin.enabledMicros,
+    budget_us: s && services.loopSpin.enabledMicros > 0 ? s.budgetMicros : 0,
+    jobs_out: s?.jobs ?? 0,
+    hits: s?.hits ?? 0,
+    misses: s?.misses ?? 0,
+    spun_ms: Math.round(s?.spunMicros ?? 0) / 1000,
+    reason: services.loopSpin.reason,
   };
 }

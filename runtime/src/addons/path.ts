@@ -9,6 +9,6 @@ import { fileURLToPath } from "node:url";
 export const ADDON_SUBDIR = `native/build/node-abi${process.versions.modules}/build/Release`;
 export const ADDON_DIR = fileURLToPath(new URL(`../../${ADDON_SUBDIR}/`, import.meta.url));
 
-export function addonPath(name: "arbor_restore" | "arbor_deadline" | "arbor_confine"): string {
+export function addonPath(name: "arbor_restore" | "arbor_deadline" | "arbor_confine" | "arbor_loop_spin"): string {
   return `${ADDON_DIR}${name}.node`;
 }

@@ -7,6 +7,7 @@ import type { Duplex } from "node:stream";
 import { FrameDecoder, frameParts, MAX_CHECKPOINT_BYTES, MAX_FRAME_BYTES } from "../protocol/frames.ts";
 import { failedOutcome, type CallStatus, type ExecutorInfo, type FromExecutor, type Job, type Outcome, type StateFingerprintReport, type ToExecutor } from "../protocol/messages.ts";
 import { launchSpec } from "./launch.ts";
+import { loopSpinJobEnded, loopSpinJobSent } from "./loop-spin.ts";
 import { parseFromExecutor } from "./validate.ts";
 
 /** How long past timeout_ms the executor gets to stop the code itself before it is killed. */
@@ -149,9 +150,11 @@ export class ExecutorProcess extends EventEmitter {
       };
       // The listener goes when the job ends: a long-lived signal must not collect one per job.
       const settle = (o: Outcome) => {
+        loopSpinJobEnded();
         signal?.removeEventListener("abort", onAbort);
         resolve(o);
       };
+      loopSpinJobSent();
       this.pending = { id, resolve: settle, timer, job, started: performance.now(), onHostCall: options.onHostCall };
       if (signal) {
         if (signal.aborted) return this.kill("killed_cancelled");
