@@ -27,7 +27,7 @@ export const healthResponse = z.object({
       jobs_out: z.int().describe("Jobs on executors now; the poll runs only while fewer are out than the machine has CPUs."),
       hits: z.int().describe("Polls that ended on an event (a wake-up saved)."),
       misses: z.int().describe("Polls that ran out."),
-      spun_ms: z.number().describe("CPU time spent polling since start."),
+      spun_ms: z.number().describe("Time spent in polls since start (each yields between polls to any runnable thread)."),
       reason: z.string(),
     })
     .describe("The daemon's poll for its executors' answers before its event loop sleeps (config loop_spin_us)."),

@@ -26,7 +26,7 @@ export interface LoopSpinStats {
   /** Polls that saw an event, and polls that ran out. */
   hits: number;
   misses: number;
-  /** CPU spent polling, in microseconds. */
+  /** Time spent in polls, in microseconds (a yield between polls lets any runnable thread go first). */
   spunMicros: number;
   /** The bound of the last poll: the budget, or less when a timer was due sooner. */
   lastLimitMicros: number;
@@ -46,7 +46,7 @@ export interface LoopSpinStart {
 
 /**
  * Starts the poll on this thread's loop with `maxMicros` (0 turns it off). Returns how it runs,
- * for the daemon's startup line and /healthz: "off", or why it could not start.
+ * for /healthz: "off", or why it could not start.
  */
 export function startLoopSpin(maxMicros: number, cpus: number = availableParallelism()): LoopSpinStart {
   if (!Number.isInteger(maxMicros) || maxMicros < 0 || maxMicros > MAX_LOOP_SPIN_US) {
