@@ -74,7 +74,7 @@ setTimeout(() => {
     assert.equal(s.ranOut, 1, JSON.stringify(s));
   });
 
-  test("a poll that runs out halves the budget; a wait the full budget would have covered restores it", () => {
+  test("a poll that runs out halves the budget; an answer within the halved poll restores it", () => {
     const s = inChild(`
 addon.start(40000, 2);
 addon.jobs(1);
