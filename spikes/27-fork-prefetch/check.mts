@@ -11,7 +11,7 @@ const d = await startDaemon(2, undefined, { config: { spares: 0, ...(prefetch ==
 const pool = new Pool(d.url, { connections: 2 });
 const post = async (path: string, body: unknown) => {
   const r = await pool.request({ path, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  return (await r.body.json()) as { state_id: string; results: { timing: { restore_wait_ms: number; queue_ms: number } }[] };
+  return (await r.body.json()) as { state_id: string; results: { timing: { restore_wait_ms: number } }[] };
 };
 const state = await post("/v1/states", { code: "x = list(range(1000))" });
 const fork = await post(`/v1/states/${state.state_id}/fork`, { branches: Array.from({ length: K }, () => ({ code: "sum(x)" })) });
