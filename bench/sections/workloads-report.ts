@@ -26,8 +26,11 @@ export interface CorpusRun {
    * Python took any time (calls ÷ (Σ exec_ms ÷ workers)), the ceiling cutting overhead can reach.
    */
   time_split?: { workers: number; exec_share: number; restore_share: number; exec_bound_per_s: number };
-  /** Arbor only: the unrecorded warm-up pass before the recorded ones (each entry once, code paths still cold). */
-  first_pass?: { programs_per_s: number; exec: Summary };
+  /**
+   * Arbor only: the unrecorded warm-up pass before the recorded ones (each entry once, code paths
+   * still cold); `readyz`: GET /readyz on a connection of its own every ~3 ms during that pass.
+   */
+  first_pass?: { programs_per_s: number; exec: Summary; readyz?: Summary };
   /** Outcome counts (Arbor: status; python3: pass/fail by exit code). */
   outcomes: Record<string, number>;
   /** Calls whose verdict differs from native python3's for the same entry. */
@@ -94,6 +97,14 @@ export function corpusMarkdown(r: CorpusReport): string[] {
   if (firsts.length) {
     out.push(`Before the recorded passes, each Arbor row ran the corpus once unrecorded (a warm-up: every program's code paths meet the executor's wasm code for the first time): ${firsts.map((x) => `c=${x.concurrency} ${x.first_pass!.programs_per_s} programs/s, exec_ms p50 / p99 ${pp(x.first_pass!.exec)}`).join("; ")}.`);
     out.push("");
+    const probed = firsts.filter((x) => x.first_pass!.readyz);
+    if (probed.length) {
+      out.push(
+        `During those warm-up passes, \`GET /readyz\` on a connection of its own, one every ~3 ms: ${probed.map((x) => `c=${x.concurrency} p50 / p99 ${pp(x.first_pass!.readyz)} ms (n=${x.first_pass!.readyz!.n})`).join("; ")}. ` +
+          "That is an HTTP round trip through the daemon with no executor in it, on vCPUs the corpus keeps busy: every call's overhead below contains one, so the overhead cannot fall under it by any change to the call path.",
+      );
+      out.push("");
+    }
   }
   out.push("Daemon timings (queue, restore, restore_wait, exec, total) are p50 / p99 of each call's `timing` (restore_ms is the restore after the previous call, done after its reply; restore_wait_ms the part of it this call waited for); overhead is per call (client wall − that call's exec_ms): HTTP, JSON, scheduling, the executor round trip and the restore.");
   out.push("");

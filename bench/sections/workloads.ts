@@ -62,6 +62,39 @@ function arborCaller(pool: Pool) {
   };
 }
 
+/**
+ * GET /readyz on a connection of its own, one every ~3 ms, until `until` settles: an HTTP round
+ * trip through the daemon with no executor in it, timed while the corpus keeps both vCPUs busy.
+ * Part of every call's overhead, and no change to the call path can take it out.
+ */
+export async function readyzWhile<T>(url: string, until: Promise<T>): Promise<{ value: T; readyz: Summary }> {
+  const pool = new Pool(url, { connections: 1 });
+  const rec = new Recorder();
+  let done = false;
+  // Settles to the probe's error (or null) at once, so a failure waits for the work unhandled-free.
+  const probing = (async () => {
+    while (!done) {
+      const t = performance.now();
+      const res = await pool.request({ path: "/readyz", method: "GET" });
+      await res.body.text();
+      if (res.statusCode !== 200) throw new Error(`GET /readyz while the corpus ran: HTTP ${res.statusCode}`);
+      rec.record(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 3));
+    }
+  })().then(() => null, (e: unknown) => e);
+  let value: T;
+  let failed: unknown = null;
+  try {
+    value = await until;
+  } finally {
+    done = true;
+    failed = await probing;
+    await pool.close();
+  }
+  if (failed) throw failed;
+  return { value, readyz: rec.summary() };
+}
+
 function python3Caller(python3: string) {
   return async (entry: CorpusEntry): Promise<Call> => {
     const r = await runNative(python3, ["-"], entry.code, TIMEOUT_MS);
@@ -182,12 +215,14 @@ export async function workloadsSection(plan: Plan, url: string, python3: string 
     const pool = new Pool(url, { connections: c });
     try {
       await waitIdle(url);
-      const warm = await drive(order, c, arborCaller(pool)); // warm-up pass, unrecorded
+      // The warm-up pass, unrecorded; the /readyz probe runs during it, not the recorded ones
+      // (its own requests would add to their load).
+      const { value: warm, readyz: readyzBusy } = await readyzWhile(url, drive(order, c, arborCaller(pool)));
       await waitIdle(url);
       const ar = await drive(work, c, arborCaller(pool));
       runs.push({
         ...toRun("arbor-http", c, ar.results, ar.wallMs, native, plan.workers),
-        first_pass: { programs_per_s: round((warm.results.length / warm.wallMs) * 1000, 1), exec: summarize(warm.results.map((x) => x.timing!.exec_ms)) },
+        first_pass: { programs_per_s: round((warm.results.length / warm.wallMs) * 1000, 1), exec: summarize(warm.results.map((x) => x.timing!.exec_ms)), readyz: readyzBusy },
       });
       arborCalls.push(...ar.results);
       const r = runs.at(-1)!;

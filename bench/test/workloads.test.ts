@@ -3,13 +3,17 @@
 // / "error"). A corpus entry whose verdict differs between the two would make the bench's
 // comparison meaningless, and a broken variant that passes would not be a bug.
 import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { ExecutorProcess } from "../../runtime/src/host/executor-process.ts";
 import type { Job } from "../../runtime/src/protocol/messages.ts";
 import { resolvePython3 } from "../lib/machine.ts";
 import { loadCorpus, loadPrograms, parseProgram, type CorpusEntry } from "../workloads/corpus.ts";
 import { mapLimit, runNative } from "../workloads/native.ts";
-import { toRun, type Call } from "../sections/workloads.ts";
+import type { Summary } from "../lib/stats.ts";
+import { readyzWhile, toRun, type Call } from "../sections/workloads.ts";
+import { corpusMarkdown } from "../sections/workloads-report.ts";
 
 const entries = loadCorpus();
 
@@ -113,5 +117,49 @@ describe("workloads section: where the executors' time went", () => {
   test("a row without daemon timings (python3) has no split", () => {
     const run = toRun("python3-subprocess", 2, [{ entry, wall: 50, verdict: entry.expect }], 50, new Map(), 2);
     assert.equal(run.time_split, undefined);
+  });
+});
+
+describe("workloads section: GET /readyz while the corpus runs", () => {
+  let server: Server;
+  let url = "";
+  let answer = 200;
+  const seen: string[] = [];
+  before(async () => {
+    server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.statusCode = answer;
+      res.end("{}");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((r) => server.close(() => r())));
+
+  test("probes on their own connection until the work settles, and hands back the work's value", async () => {
+    seen.length = 0;
+    const { value, readyz } = await readyzWhile(url, new Promise((r) => setTimeout(() => r("done"), 150)));
+    assert.equal(value, "done");
+    assert.ok(readyz.n >= 2, `only ${readyz.n} probe(s) in 150 ms`);
+    assert.ok(seen.length >= readyz.n && seen.every((s) => s === "GET /readyz"), seen.join(", "));
+    const after = seen.length;
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(seen.length, after, "probing went on after the work settled");
+  });
+
+  test("a probe that fails fails the section, after the work settles", async () => {
+    answer = 503;
+    try {
+      await assert.rejects(readyzWhile(url, new Promise((r) => setTimeout(r, 50))), /GET \/readyz while the corpus ran: HTTP 503/);
+    } finally {
+      answer = 200;
+    }
+  });
+
+  test("the report states the probe's percentiles beside the warm-up passes", () => {
+    const s = (p50: number, p99: number, n: number): Summary => ({ n, p50_ms: p50, p90_ms: p50, p99_ms: p99, p999_ms: p99, max_ms: p99 });
+    const run = { ...toRun("arbor-http", 2, [], 1000, new Map(), 2), first_pass: { programs_per_s: 150, exec: s(2, 90, 320), readyz: s(0.644, 11.4, 600) } };
+    const md = corpusMarkdown({ programs: 1, entries: 2, categories: ["x"], passes: 1, native_ms: { p50: 1, p90: 1, max: 1, over_20ms: 0, sum: 1 }, runs: [run], ratios: [], native_vs_expected: [] }).join("\n");
+    assert.match(md, /`GET \/readyz` on a connection of its own, one every ~3 ms: c=2 p50 \/ p99 0\.644 \/ 11\.4 ms \(n=600\)/);
   });
 });
