@@ -142,12 +142,12 @@ describe("workloads section: GET /readyz while the corpus runs", () => {
     assert.equal(value, "done");
     assert.ok(readyz.n >= 2, `only ${readyz.n} probe(s) in 150 ms`);
     assert.ok(seen.length >= readyz.n && seen.every((s) => s === "GET /readyz"), seen.join(", "));
-    const after = seen.length;
+    const probes = seen.length;
     await new Promise((r) => setTimeout(r, 30));
-    assert.equal(seen.length, after, "probing went on after the work settled");
+    assert.equal(seen.length, probes, "probing went on after the work settled");
   });
 
-  test("a probe that fails fails the section, after the work settles", async () => {
+  test("a probe that fails fails the section", async () => {
     answer = 503;
     try {
       await assert.rejects(readyzWhile(url, new Promise((r) => setTimeout(r, 50))), /GET \/readyz while the corpus ran: HTTP 503/);
