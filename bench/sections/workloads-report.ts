@@ -138,6 +138,14 @@ export function corpusMarkdown(r: CorpusReport): string[] {
     out.push("|---|---|---|---|---|---|");
     for (const s of e.slowest) out.push(`| ${s.program} | ${fmt(s.exec_ms)} | ${fmt(s.native_ms)} | ${fmt(s.native_cold_ms)} | ${s.ratio.toFixed(1)}× | ${s.ratio_cold.toFixed(1)}× |`);
     out.push("");
+    const atNative = nativeSpeedRatios(r);
+    if (atNative.length) {
+      out.push(
+        `Were the interpreter as fast as native cold python3 and nothing but Python took any time, Arbor ÷ python3 would be about ${atNative.map((x) => `${x.ratio.toFixed(1)}× at c=${x.concurrency}`).join(", ")} ` +
+          "(the zero-overhead column above × Σ Arbor exec_ms ÷ Σ native cold of the correct programs): what a `python3` process's own cost on this host allows. Above it, Arbor would have to run Python faster than native python3.",
+      );
+      out.push("");
+    }
   }
   if (r.print_http && r.readyz) {
     out.push(
@@ -146,4 +154,14 @@ export function corpusMarkdown(r: CorpusReport): string[] {
     out.push("");
   }
   return out;
+}
+
+/**
+ * The zero-overhead ratio rescaled to an interpreter running at native cold speed: what the
+ * python3 row's per-process cost alone allows. Scaled by the correct programs' sums, an estimate.
+ */
+export function nativeSpeedRatios(r: CorpusReport): Array<{ concurrency: number; ratio: number }> {
+  const e = r.exec_vs_native;
+  if (!e || e.sum_native_cold_ms <= 0) return [];
+  return r.ratios.flatMap((x) => (x.exec_bound_ratio === undefined ? [] : [{ concurrency: x.concurrency, ratio: (x.exec_bound_ratio * e.sum_exec_ms) / e.sum_native_cold_ms }]));
 }

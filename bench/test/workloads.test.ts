@@ -13,7 +13,7 @@ import { loadCorpus, loadPrograms, parseProgram, type CorpusEntry } from "../wor
 import { mapLimit, runNative } from "../workloads/native.ts";
 import type { Summary } from "../lib/stats.ts";
 import { readyzWhile, toRun, type Call } from "../sections/workloads.ts";
-import { corpusMarkdown } from "../sections/workloads-report.ts";
+import { corpusMarkdown, nativeSpeedRatios, type CorpusReport } from "../sections/workloads-report.ts";
 
 const entries = loadCorpus();
 
@@ -112,6 +112,18 @@ describe("workloads section: where the executors' time went", () => {
     const run = toRun("arbor-http", 2, [call(40, 30, 5), call(40, 30, 5), call(40, 50, 5), call(40, 10, 5)], 100, new Map([[entry.name, entry.expect]]), 2);
     assert.deepEqual(run.time_split, { workers: 2, exec_share: 0.6, restore_share: 0.1, exec_bound_per_s: 66.7 });
     assert.equal(run.programs_per_s, 40);
+  });
+
+  test("the zero-overhead ratio at native speed: scaled by Σ Arbor exec ÷ Σ native cold, only where both are known", () => {
+    const report: CorpusReport = {
+      programs: 1, entries: 2, categories: ["x"], passes: 1, native_ms: { p50: 1, p90: 1, max: 1, over_20ms: 0, sum: 1 }, runs: [], native_vs_expected: [],
+      ratios: [{ concurrency: 2, arbor_per_s: 120, python3_per_s: 30, ratio: 4, exec_bound_ratio: 5 }, { concurrency: 4, arbor_per_s: 130, python3_per_s: 30, ratio: 4.33 }],
+      exec_vs_native: { programs: 1, geomean: 2, p50: 2, geomean_cold: 2, p50_cold: 2, slowest: [], sum_exec_ms: 3000, sum_native_ms: 1500, sum_native_cold_ms: 1800 },
+    };
+    // Python at native speed takes 1800 of the 3000 ms: the zero-overhead ratio 5× grows to 8.33×.
+    assert.deepEqual(nativeSpeedRatios(report), [{ concurrency: 2, ratio: 5 * (3000 / 1800) }]);
+    assert.match(corpusMarkdown(report).join("\n"), /would be about 8\.3× at c=2 \(/);
+    assert.deepEqual(nativeSpeedRatios({ ...report, exec_vs_native: undefined }), []);
   });
 
   test("a row without daemon timings (python3) has no split", () => {
