@@ -7,53 +7,17 @@ import { execFileSync } from "node:child_process";
 import { Pool } from "undici";
 import { startDaemon } from "../../bench/lib/daemon.ts";
 import { Recorder, type Summary } from "../../bench/lib/stats.ts";
-import { loadCorpus } from "../../bench/workloads/corpus.ts";
+import { corpusPass, corpusSize, executorsIdle, executorsOf, probeReadyz } from "./load.mts";
 
 const rounds = Number(process.argv[2] ?? 2);
 const modes = (process.argv[3] ?? "default,exec-idle,exec-batch,daemon-rr").split(",");
-const corpus = loadCorpus();
 const fmt = (s: Summary) => `p50 ${s.p50_ms.toFixed(3)} / p99 ${s.p99_ms.toFixed(2)}`;
 
-function children(pid: number): number[] {
-  try {
-    return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).trim().split("\n").map(Number);
-  } catch {
-    return [];
-  }
-}
-
 function applyPolicy(mode: string, daemonPid: number): void {
-  const executors = children(daemonPid);
-  const chrt = (args: string[], pid: number) => execFileSync("chrt", [...args, "-a", "-p", ...(args[0] === "-r" ? ["1"] : ["0"]), String(pid)]);
-  if (mode === "exec-idle") for (const p of executors) chrt(["-i"], p);
-  else if (mode === "exec-batch") for (const p of executors) chrt(["-b"], p);
-  else if (mode === "daemon-rr") chrt(["-r"], daemonPid);
+  if (mode === "exec-idle") executorsIdle(daemonPid);
+  else if (mode === "exec-batch") for (const p of executorsOf(daemonPid)) execFileSync("chrt", ["-b", "-a", "-p", "0", String(p)]);
+  else if (mode === "daemon-rr") execFileSync("chrt", ["-r", "-a", "-p", "1", String(daemonPid)]);
   else if (mode !== "default") throw new Error(`unknown mode ${mode}`);
-}
-
-async function readyz(pool: Pool): Promise<number> {
-  const t = performance.now();
-  const res = await pool.request({ path: "/readyz", method: "GET" });
-  await res.body.text();
-  return performance.now() - t;
-}
-
-/** The corpus once at concurrency 2; each call's wall − exec_ms; returns the pass's seconds. */
-async function corpusPass(pool: Pool, overhead: Recorder[], exec: Recorder): Promise<number> {
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all([0, 1].map(async () => {
-    while (next < corpus.length) {
-      const entry = corpus[next++]!;
-      const t = performance.now();
-      const res = await pool.request({ path: "/v1/eval", method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code: entry.code, timeout_ms: 30_000 }) });
-      const body = JSON.parse(await res.body.text()) as { timing: { exec_ms: number } };
-      const o = performance.now() - t - body.timing.exec_ms;
-      for (const rec of overhead) rec.record(o);
-      exec.record(body.timing.exec_ms);
-    }
-  }));
-  return (performance.now() - t0) / 1000;
 }
 
 const totals = new Map<string, { ready: Recorder; over: Recorder; exec: Recorder; n: number; s: number }>();
@@ -62,33 +26,39 @@ for (let r = 0; r < rounds; r++) {
     const d = await startDaemon(2);
     const load = new Pool(d.url, { connections: 2 });
     const side = new Pool(d.url, { connections: 1 });
-    await corpusPass(load, [], new Recorder());
+    await corpusPass(load);
     applyPolicy(mode, d.pid!);
-    await corpusPass(load, [], new Recorder());
+    await corpusPass(load);
     const t = totals.get(mode) ?? { ready: new Recorder(), over: new Recorder(), exec: new Recorder(), n: 0, s: 0 };
     totals.set(mode, t);
     const ready = new Recorder();
-    let running = true;
-    const prober = (async () => {
-      while (running) {
-        const ms = await readyz(side);
-        ready.record(ms);
-        t.ready.record(ms);
-        await new Promise((res) => setTimeout(res, 3));
-      }
-    })();
+    let done = false;
+    const prober = probeReadyz(side, () => done, (ms) => {
+      ready.record(ms);
+      t.ready.record(ms);
+    });
     const over = new Recorder();
     const exec = new Recorder();
-    let s = 0;
-    for (let p = 0; p < 4; p++) s += await corpusPass(load, [over], exec);
-    running = false;
+    for (let p = 0; p < 4; p++) {
+      await corpusPass(load, (wall, timing) => {
+        over.record(wall - timing.exec_ms);
+        exec.record(timing.exec_ms);
+      });
+    }
+    done = true;
     await prober;
     const noProbe = new Recorder();
-    let s2 = 0;
-    for (let p = 0; p < 4; p++) s2 += await corpusPass(load, [noProbe, t.over], t.exec);
-    t.n += 4 * corpus.length;
-    t.s += s2;
-    console.log(`round ${r} ${mode.padEnd(10)} /readyz ${fmt(ready.summary())} | overhead w/ probe ${fmt(over.summary())}, w/o ${fmt(noProbe.summary())} | exec p50 ${exec.summary().p50_ms.toFixed(2)} | ${(4 * corpus.length / s2).toFixed(1)} programs/s w/o probe`);
+    let s = 0;
+    for (let p = 0; p < 4; p++) {
+      s += await corpusPass(load, (wall, timing) => {
+        noProbe.record(wall - timing.exec_ms);
+        t.over.record(wall - timing.exec_ms);
+        t.exec.record(timing.exec_ms);
+      });
+    }
+    t.n += 4 * corpusSize;
+    t.s += s;
+    console.log(`round ${r} ${mode.padEnd(10)} /readyz ${fmt(ready.summary())} | overhead w/ probe ${fmt(over.summary())}, w/o ${fmt(noProbe.summary())} | exec p50 ${exec.summary().p50_ms.toFixed(2)} | ${((4 * corpusSize) / s).toFixed(1)} programs/s w/o probe`);
     await load.close();
     await side.close();
     await d.stop();

@@ -2,17 +2,12 @@
 //   node --import tsx probe-child.mts <url>
 import { Pool } from "undici";
 import { Recorder } from "../../bench/lib/stats.ts";
+import { probeReadyz } from "./load.mts";
 
 const pool = new Pool(process.argv[2]!, { connections: 1 });
 const rec = new Recorder();
-let running = true;
-process.stdin.on("end", () => (running = false)).resume();
-while (running) {
-  const t = performance.now();
-  const res = await pool.request({ path: "/readyz", method: "GET" });
-  await res.body.text();
-  rec.record(performance.now() - t);
-  await new Promise((r) => setTimeout(r, 3));
-}
+let stopped = false;
+process.stdin.on("end", () => (stopped = true)).resume();
+await probeReadyz(pool, () => stopped, (ms) => rec.record(ms));
 process.stdout.write(JSON.stringify(rec.summary()));
 await pool.close();
